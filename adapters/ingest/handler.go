@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 )
 
@@ -34,6 +35,10 @@ func New(cfg Config) (*Handler, error) {
 	}
 	return h, nil
 }
+
+// Metrics returns the boomerang_webhooks_total counter (for tests and
+// dashboards built in-process).
+func (h *Handler) Metrics() *prometheus.CounterVec { return h.metrics.webhooks }
 
 // Mount registers POST /webhooks/{platform} for every platform on mux.
 func (h *Handler) Mount(mux *http.ServeMux) {

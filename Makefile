@@ -1,0 +1,62 @@
+# Boomerang — `make help` lists the targets.
+SHELL := /usr/bin/env bash
+.DEFAULT_GOAL := help
+
+GO            ?= go
+BIN           := $(CURDIR)/bin
+GOLANGCI_VER  := v2.15.0
+GOLANGCI      := $(BIN)/golangci-lint
+FUZZTIME      ?= 30s
+BENCHTIME     ?= 3s
+# Arguments for `make run`, e.g. make run ARGS="--http-addr 127.0.0.1:9090"
+ARGS          ?=
+
+.PHONY: help run build test test-go lint fuzz bench tools golden check-go deps
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+check-go:
+	@command -v $(GO) >/dev/null 2>&1 || { echo "make: Go is not installed: get Go 1.26 or newer from your package manager or go.dev/dl" >&2; exit 1; }
+
+deps: check-go
+	@$(GO) mod download
+
+run: deps ## run Boomerang with embedded defaults (JetStream embedded, demo shop) on 127.0.0.1:8080
+	$(GO) run ./cmd/boomerang serve $(ARGS)
+
+build: deps ## build bin/boomerang
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/boomerang ./cmd/boomerang
+
+test: deps tools ## all tests (race detector, fuzz seed corpora) against a private redis-server, then the lint
+	@state=$$(mktemp -d); \
+	url=$$(deploy/dev/ensure-redis.sh start "$$state") || exit 1; \
+	trap 'deploy/dev/ensure-redis.sh stop "$$state"; rm -rf "$$state"' EXIT; \
+	echo "redis-server for the tests: $$url"; \
+	REDIS_URL="$$url" $(GO) test -race -count=1 ./... && $(MAKE) --no-print-directory lint
+
+test-go: deps ## only the Go tests, against REDIS_URL as set
+	$(GO) test -race -count=1 ./...
+
+lint: tools ## golangci-lint with .golangci.yml
+	$(GOLANGCI) run ./...
+
+fuzz: deps ## run every fuzz target for FUZZTIME each (default 30s)
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$f"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+bench: deps ## benchmarks: ingest against raw JetStream publish (figures in docs/performance.md)
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem ./...
+
+golden: deps ## rewrite the golden files from the current output (review the diff!)
+	UPDATE_GOLDEN=1 $(GO) test -count=1 -run Golden ./adapters/...
+
+tools: $(GOLANGCI) ## install the pinned tools into bin/
+
+$(GOLANGCI): | check-go
+	@echo "installing golangci-lint $(GOLANGCI_VER) into bin/ (about a minute the first time)"
+	GOBIN=$(BIN) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VER)

@@ -1,0 +1,241 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/spf13/cobra"
+	"go.uber.org/zap"
+
+	"github.com/boomerang-dev/boomerang/adapters/bigcommerce"
+	"github.com/boomerang-dev/boomerang/adapters/ingest"
+	"github.com/boomerang-dev/boomerang/adapters/jetstream"
+	"github.com/boomerang-dev/boomerang/adapters/shop"
+	"github.com/boomerang-dev/boomerang/adapters/shopify"
+	"github.com/boomerang-dev/boomerang/adapters/web"
+	"github.com/boomerang-dev/boomerang/adapters/woocommerce"
+)
+
+// shutdownTimeout bounds the drain on SIGTERM; Kubernetes'
+// terminationGracePeriodSeconds must be longer.
+const shutdownTimeout = 25 * time.Second
+
+func newServe(stdio IO, role, short string) *cobra.Command {
+	cfg := &Config{}
+	cmd := &cobra.Command{
+		Use:   role,
+		Short: short,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg.resolve(cmd.Flags(), stdio.Getenv, role)
+			return runRoles(cmd.Context(), cfg, role, stdio)
+		},
+	}
+	cfg.bindFlags(cmd.Flags())
+	return cmd
+}
+
+// platforms returns every platform adapter.
+func platforms() []ingest.Platform {
+	return []ingest.Platform{shopify.New(), woocommerce.New(), bigcommerce.New()}
+}
+
+// runRoles runs serve (every role built so far, with embedded defaults) or
+// one role, until ctx ends, then drains.
+func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
+	log, err := newLogger(cfg.LogLevel, cfg.LogFormat, stdio.Stderr)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = log.Sync() }()
+	log = log.With(zap.String("role", role))
+
+	maxBody, err := int64Setting("BOOMERANG_MAX_BODY_BYTES", cfg.MaxBodyBytes)
+	if err != nil {
+		return err
+	}
+	streamBytes, err := int64Setting("BOOMERANG_STREAM_MAX_BYTES", cfg.StreamMaxBytes)
+	if err != nil {
+		return err
+	}
+	replicas, err := int64Setting("BOOMERANG_STREAM_REPLICAS", cfg.StreamReplicas)
+	if err != nil {
+		return err
+	}
+
+	shops, demoSecret, err := loadShops(cfg, role, stdio.Getenv)
+	if err != nil {
+		return err
+	}
+
+	var emb *jetstream.Embedded
+	natsURL := cfg.NATSURL
+	if natsURL == "" {
+		if role != "serve" {
+			return errors.New("NATS_URL is required for the " + role + " role (only serve embeds a JetStream server)")
+		}
+		dir := filepath.Join(cfg.DataDir, "nats")
+		emb, err = jetstream.StartEmbedded(jetstream.EmbeddedConfig{StoreDir: dir})
+		if err != nil {
+			return err
+		}
+		defer emb.Shutdown()
+		natsURL = emb.URL()
+		log.Info("embedded jetstream started", zap.String("url", natsURL), zap.String("store_dir", dir))
+	}
+	conn, err := jetstream.Connect(natsURL, "boomerang-"+role, log)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	pub := jetstream.NewPublisher(conn.JS)
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	handler, err := ingest.New(ingest.Config{
+		Shops: shops, Publisher: pub, Platforms: platforms(),
+		MaxBodyBytes: maxBody, Logger: log.Named("ingest"), Registerer: reg,
+	})
+	if err != nil {
+		return err
+	}
+	fetcher, err := bigcommerce.NewFetcher(bigcommerce.FetcherConfig{APIURL: cfg.BigCommerceAPIURL})
+	if err != nil {
+		return err
+	}
+	worker, err := jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
+		Stream: jetstream.StreamFetch, Durable: "bigcommerce-fetch", FilterSubject: bigcommerce.SubjectPrefix + "*",
+		Handler: bigcommerceFetch(shops, fetcher, pub), Logger: log.Named("fetch"),
+	})
+	if err != nil {
+		return err
+	}
+
+	srv := web.New(web.Config{Addr: cfg.HTTPAddr, Gatherer: reg, Logger: log.Named("http")})
+	handler.Mount(srv.Mux)
+	srv.AddCheck("nats", func(context.Context) error {
+		if !conn.Connected() {
+			return errors.New("not connected")
+		}
+		return nil
+	})
+	setup := newSetup(ctx, log, func(ctx context.Context) error {
+		if err := jetstream.EnsureStreams(ctx, conn.JS, jetstream.StreamsConfig{MaxBytes: streamBytes, Replicas: int(replicas)}); err != nil {
+			return err
+		}
+		return worker.Start(ctx)
+	})
+	srv.AddCheck("streams", setup.check)
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	log.Info("listening", zap.String("addr", srv.Addr()))
+	if role == "serve" {
+		printBanner(stdio.Stdout, srv.Addr(), emb, cfg, shops, demoSecret)
+	}
+
+	<-ctx.Done()
+	log.Info("shutting down: draining")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	srv.Drain()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("http shutdown", zap.Error(err))
+	}
+	setup.wait()
+	worker.Stop(sctx)
+	log.Info("stopped")
+	return nil
+}
+
+// loadShops reads the shops file, or for serve without one makes the demo
+// shop with a webhook secret derived from the secret key.
+func loadShops(cfg *Config, role string, getenv func(string) string) (reg *shop.Registry, demoSecret string, err error) {
+	if cfg.Shops != "" {
+		reg, err = shop.LoadFile(cfg.Shops, getenv)
+		return reg, "", err
+	}
+	if role != "serve" {
+		return nil, "", errors.New("BOOMERANG_SHOPS is required for the " + role + " role")
+	}
+	key := cfg.SecretKey
+	if key == "" {
+		if key, err = loadOrCreateSecretKey(cfg.DataDir); err != nil {
+			return nil, "", err
+		}
+	}
+	demoSecret = derive(key, "demo-webhook-secret")
+	reg, err = shop.NewRegistry(shop.Demo(demoSecret))
+	return reg, demoSecret, err
+}
+
+func printBanner(w io.Writer, addr string, emb *jetstream.Embedded, cfg *Config, shops *shop.Registry, demoSecret string) {
+	fmt.Fprintf(w, "Boomerang %s is running: http://%s\n", Version, addr)
+	if emb != nil {
+		fmt.Fprintf(w, "  JetStream: embedded, data in %s\n", filepath.Join(cfg.DataDir, "nats"))
+	}
+	for _, s := range shops.All() {
+		fmt.Fprintf(w, "  Shop %q: %s %s, webhooks at http://%s/webhooks/%s\n", s.ID, s.Platform, s.Domain, addr, s.Platform)
+	}
+	if demoSecret != "" {
+		fmt.Fprintf(w, "  Demo shop webhook secret: %s\n", demoSecret)
+		fmt.Fprintln(w, "  Send a sample webhook: see README.md, \"Send a sample webhook\".")
+	}
+	fmt.Fprintln(w, "  Probes: /healthz /readyz /metrics. Stop with Ctrl-C.")
+	if f, ok := w.(*os.File); ok {
+		_ = f.Sync()
+	}
+}
+
+// setup runs start-up work that needs NATS, retrying every 2 s until it
+// succeeds, so a role started while NATS is down comes up once it is back.
+type setup struct {
+	done chan struct{}
+	ok   chan struct{}
+	last error
+}
+
+func newSetup(ctx context.Context, log *zap.Logger, fn func(context.Context) error) *setup {
+	s := &setup{done: make(chan struct{}), ok: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		t := time.NewTicker(2 * time.Second)
+		defer t.Stop()
+		for attempt := 1; ; attempt++ {
+			actx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			err := fn(actx)
+			cancel()
+			if err == nil {
+				close(s.ok)
+				return
+			}
+			log.Warn("setup failed; retrying", zap.Int("attempt", attempt), zap.Error(err))
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return s
+}
+
+func (s *setup) check(context.Context) error {
+	select {
+	case <-s.ok:
+		return nil
+	default:
+		return errors.New("streams not created yet")
+	}
+}
+
+func (s *setup) wait() { <-s.done }
+

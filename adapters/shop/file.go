@@ -45,6 +45,9 @@ func LoadFile(path string, getenv func(string) string) (*Registry, error) {
 // Kubernetes Secret is caught at start and not at the first webhook.
 // Errors start with the line number ("12: ...").
 func Parse(b []byte, getenv func(string) string) (*Registry, error) {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(b, &root); err != nil {
 		return nil, fmt.Errorf("0: %w", err)

@@ -1,0 +1,177 @@
+package ingest_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/boomerang-dev/boomerang/adapters/ingest"
+	"github.com/boomerang-dev/boomerang/adapters/jetstream"
+	"github.com/boomerang-dev/boomerang/adapters/shop"
+	"github.com/boomerang-dev/boomerang/adapters/shopify"
+)
+
+// BenchmarkIngest measures the whole ingest path (read, verify the HMAC,
+// normalise, sync-publish, answer) for a real Shopify orders/create body at
+// 1, 4 and 16 concurrent senders, and in the same run two baselines at the
+// same concurrency on the same embedded JetStream server:
+//   - bare: an HTTP handler that only reads the body and sync-publishes it
+//     (the floor for any webhook receiver; target ratio_bare >= 0.7);
+//   - raw: sync publish from goroutines, no HTTP (ratio_raw reported).
+//
+// Each sub-benchmark sends b.N requests per variant and reports the rates,
+// the ratios and ingest's p99 answer time.
+func BenchmarkIngest(b *testing.B) {
+	body, err := os.ReadFile("../shopify/testdata/webhooks/orders_create.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	emb, err := jetstream.StartEmbedded(jetstream.EmbeddedConfig{StoreDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer emb.Shutdown()
+	conn, err := jetstream.Connect(emb.URL(), "bench", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.NC.Close()
+	ctx := context.Background()
+	if err := jetstream.EnsureStreams(ctx, conn.JS, jetstream.StreamsConfig{MaxBytes: 16 << 30}); err != nil {
+		b.Fatal(err)
+	}
+	pub := jetstream.NewPublisher(conn.JS)
+
+	s := &shop.Shop{ID: "bench", Platform: "shopify", Domain: "bench.myshopify.com", WebhookSecret: "bench-secret"}
+	reg, err := shop.NewRegistry(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := ingest.New(ingest.Config{Shops: reg, Publisher: pub, Platforms: []ingest.Platform{shopify.New()}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	h.Mount(mux)
+	mux.HandleFunc("POST /bare", func(w http.ResponseWriter, r *http.Request) {
+		data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, ingest.DefaultMaxBody))
+		if err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		if _, err := pub.Publish(r.Context(), "events.bench.bare", r.Header.Get("X-Shopify-Webhook-Id"), data); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	mac := hmac.New(sha256.New, []byte(s.WebhookSecret))
+	mac.Write(body)
+	sig := base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	var seq atomic.Int64
+
+	for _, c := range []int{1, 4, 16} {
+		b.Run(fmt.Sprintf("senders=%d", c), func(b *testing.B) {
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c, MaxConnsPerHost: c}}
+			defer client.CloseIdleConnections()
+			send := func(path string) func() error {
+				return func() error {
+					req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+path, bytes.NewReader(body))
+					if err != nil {
+						return err
+					}
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("X-Shopify-Topic", "orders/create")
+					req.Header.Set("X-Shopify-Shop-Domain", s.Domain)
+					req.Header.Set("X-Shopify-Hmac-Sha256", sig)
+					req.Header.Set("X-Shopify-Webhook-Id", "w-"+strconv.FormatInt(seq.Add(1), 10))
+					resp, err := client.Do(req)
+					if err != nil {
+						return err
+					}
+					_, _ = io.Copy(io.Discard, resp.Body)
+					_ = resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						return fmt.Errorf("status %d", resp.StatusCode)
+					}
+					return nil
+				}
+			}
+			raw := func() error {
+				_, err := pub.Publish(ctx, "events.bench.raw", "r-"+strconv.FormatInt(seq.Add(1), 10), body)
+				return err
+			}
+			b.ResetTimer()
+			rawRate, _ := drive(b, c, raw)
+			bareRate, _ := drive(b, c, send("/bare"))
+			ingestRate, lat := drive(b, c, send("/webhooks/shopify"))
+			b.StopTimer()
+			b.ReportMetric(ingestRate, "ingest/s")
+			b.ReportMetric(bareRate, "bare/s")
+			b.ReportMetric(rawRate, "raw/s")
+			b.ReportMetric(ingestRate/bareRate, "ratio_bare")
+			b.ReportMetric(ingestRate/rawRate, "ratio_raw")
+			b.ReportMetric(float64(percentile(lat, 0.99))/float64(time.Millisecond), "p99_ms")
+		})
+	}
+}
+
+// drive runs op b.N times from c goroutines and returns the rate per second
+// and every call's latency.
+func drive(b *testing.B, c int, op func() error) (float64, []time.Duration) {
+	b.Helper()
+	var next atomic.Int64
+	lat := make([]time.Duration, b.N)
+	var wg sync.WaitGroup
+	var failed atomic.Value
+	start := time.Now()
+	for range c {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(b.N) {
+					return
+				}
+				t0 := time.Now()
+				if err := op(); err != nil {
+					failed.Store(err)
+					return
+				}
+				lat[i] = time.Since(t0)
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if err, ok := failed.Load().(error); ok {
+		b.Fatal(err)
+	}
+	return float64(b.N) / elapsed.Seconds(), lat
+}
+
+func percentile(d []time.Duration, p float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[int(float64(len(s)-1)*p)]
+}

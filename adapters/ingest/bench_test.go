@@ -11,7 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"sort"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -142,9 +142,7 @@ func drive(b *testing.B, c int, op func() error) (float64, []time.Duration) {
 	var failed atomic.Value
 	start := time.Now()
 	for range c {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for {
 				i := next.Add(1) - 1
 				if i >= int64(b.N) {
@@ -157,7 +155,7 @@ func drive(b *testing.B, c int, op func() error) (float64, []time.Duration) {
 				}
 				lat[i] = time.Since(t0)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
@@ -172,6 +170,6 @@ func percentile(d []time.Duration, p float64) time.Duration {
 		return 0
 	}
 	s := append([]time.Duration(nil), d...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	slices.Sort(s)
 	return s[int(float64(len(s)-1)*p)]
 }

@@ -74,8 +74,7 @@ func (h *Handler) handle(r *http.Request, p Platform, topic *string) answer {
 	log := h.cfg.Logger.With(zap.String("platform", p.Name()))
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, h.cfg.MaxBodyBytes))
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			return answer{http.StatusRequestEntityTooLarge, outcomeTooLarge, "body too large"}
 		}
 		return answer{http.StatusBadRequest, outcomeMalformed, "unreadable body"}

@@ -24,7 +24,7 @@ import (
 
 func post(t *testing.T, h http.Handler, req *ingest.Request) int {
 	t.Helper()
-	r := httptest.NewRequest(http.MethodPost, "/webhooks/testplat", bytes.NewReader(req.Body))
+	r := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/webhooks/testplat", bytes.NewReader(req.Body))
 	r.Header = req.Header.Clone()
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)

@@ -14,10 +14,10 @@ import (
 	"github.com/boomerang-dev/boomerang/adapters/jetstream/jetstreamtest"
 )
 
-type retryLater time.Duration
+type retryLaterError time.Duration
 
-func (r retryLater) Error() string             { return "rate limited" }
-func (r retryLater) RetryAfter() time.Duration { return time.Duration(r) }
+func (r retryLaterError) Error() string             { return "rate limited" }
+func (r retryLaterError) RetryAfter() time.Duration { return time.Duration(r) }
 
 func TestWorkerAckTermAndRetry(t *testing.T) {
 	t.Parallel()
@@ -46,7 +46,7 @@ func TestWorkerAckTermAndRetry(t *testing.T) {
 				}
 			case "limited":
 				if n < 2 {
-					return retryLater(20 * time.Millisecond)
+					return retryLaterError(20 * time.Millisecond)
 				}
 			}
 			done <- string(data)

@@ -29,7 +29,7 @@ var varRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
 // LoadFile reads the shops file at path. See Parse.
 func LoadFile(path string, getenv func(string) string) (*Registry, error) {
-	b, err := os.ReadFile(path) //nolint:gosec // the operator names the file
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading shops file: %w", err)
 	}

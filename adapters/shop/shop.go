@@ -59,7 +59,8 @@ type SMSSender struct {
 // message of equal or lower priority is skipped. Zero turns it off.
 type SmartSending struct {
 	Email time.Duration `yaml:"email" json:"email"`
-	SMS   time.Duration `yaml:"sms" json:"sms"`
+	//nolint:staticcheck // ST1011 reads "SMS" as milliseconds; it is the channel
+	SMS time.Duration `yaml:"sms" json:"sms"`
 }
 
 // Brand is how the shop's messages look.

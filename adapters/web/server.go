@@ -113,7 +113,8 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 // Start listens and serves in the background. Addr() tells the bound
 // address (useful with port 0).
 func (s *Server) Start() error {
-	ln, err := net.Listen("tcp", s.cfg.Addr)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(context.Background(), "tcp", s.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", s.cfg.Addr, err)
 	}

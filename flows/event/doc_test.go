@@ -115,8 +115,7 @@ func jsonType(t reflect.Type) string {
 func fieldRows(buf *bytes.Buffer, d docs, t reflect.Type) []reflect.Type {
 	var nested []reflect.Type
 	buf.WriteString("| field | JSON type | meaning |\n|---|---|---|\n")
-	for i := range t.NumField() {
-		f := t.Field(i)
+	for f := range t.Fields() {
 		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "-" || name == "" {
 			continue

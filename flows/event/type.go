@@ -1,6 +1,6 @@
 package event
 
-import "sort"
+import "slices"
 
 // Type names an event type, such as "order.placed".
 type Type string
@@ -110,6 +110,6 @@ func Types() []Type {
 	for t := range registry {
 		out = append(out, t)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	slices.Sort(out)
 	return out
 }

@@ -27,7 +27,7 @@ func Golden(t *testing.T, path string, got []byte) {
 		}
 		return
 	}
-	want, err := os.ReadFile(path) //nolint:gosec // test data path
+	want, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("reading golden file (run with %s=1 to create it): %v", UpdateEnv, err)
 	}

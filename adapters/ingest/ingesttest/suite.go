@@ -2,6 +2,7 @@ package ingesttest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -204,7 +205,7 @@ func (b *bundle) normalize(t *testing.T, s *shop.Shop, req *ingest.Request) *ing
 // post sends req through the HTTP handler and returns the status.
 func (b *bundle) post(t *testing.T, h *ingest.Handler, req *ingest.Request) int {
 	t.Helper()
-	r := httptest.NewRequest(http.MethodPost, "/webhooks/"+b.f.Platform.Name(), bytes.NewReader(req.Body))
+	r := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/webhooks/"+b.f.Platform.Name(), bytes.NewReader(req.Body))
 	for k, vs := range req.Header {
 		r.Header[k] = append([]string(nil), vs...)
 	}

@@ -18,40 +18,40 @@ type Server struct {
 }
 
 // Start starts a server, connects, and creates Boomerang's streams.
-func Start(t testing.TB) *Server {
-	t.Helper()
-	dir := t.TempDir()
+func Start(tb testing.TB) *Server {
+	tb.Helper()
+	dir := tb.TempDir()
 	emb, err := bjs.StartEmbedded(bjs.EmbeddedConfig{StoreDir: dir})
 	if err != nil {
-		t.Fatalf("starting embedded jetstream: %v", err)
+		tb.Fatalf("starting embedded jetstream: %v", err)
 	}
-	t.Cleanup(emb.Shutdown)
-	conn, err := bjs.Connect(emb.URL(), t.Name(), nil)
+	tb.Cleanup(emb.Shutdown)
+	conn, err := bjs.Connect(emb.URL(), tb.Name(), nil)
 	if err != nil {
-		t.Fatalf("connecting: %v", err)
+		tb.Fatalf("connecting: %v", err)
 	}
-	t.Cleanup(func() { conn.NC.Close() })
+	tb.Cleanup(func() { conn.NC.Close() })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := bjs.EnsureStreams(ctx, conn.JS, bjs.StreamsConfig{MaxBytes: 64 << 20}); err != nil {
-		t.Fatalf("creating streams: %v", err)
+		tb.Fatalf("creating streams: %v", err)
 	}
 	return &Server{Embedded: emb, Conn: conn, StoreDir: dir}
 }
 
 // Messages returns every message stored on stream whose subject matches
 // filter, in stream order.
-func (s *Server) Messages(t testing.TB, stream, filter string) []jetstream.RawStreamMsg {
-	t.Helper()
+func (s *Server) Messages(tb testing.TB, stream, filter string) []jetstream.RawStreamMsg {
+	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	st, err := s.Conn.JS.Stream(ctx, stream)
 	if err != nil {
-		t.Fatalf("stream %s: %v", stream, err)
+		tb.Fatalf("stream %s: %v", stream, err)
 	}
 	info, err := st.Info(ctx)
 	if err != nil {
-		t.Fatalf("stream info: %v", err)
+		tb.Fatalf("stream info: %v", err)
 	}
 	var out []jetstream.RawStreamMsg
 	for seq := info.State.FirstSeq; seq <= info.State.LastSeq && info.State.Msgs > 0; seq++ {
@@ -83,7 +83,7 @@ func subjectMatches(filter, subject string) bool {
 func split(s string) []string {
 	var out []string
 	start := 0
-	for i := 0; i < len(s); i++ {
+	for i := range len(s) {
 		if s[i] == '.' {
 			out = append(out, s[start:i])
 			start = i + 1

@@ -35,8 +35,7 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 	root.SetErr(stdio.Stderr)
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(stdio.Stderr, "boomerang:", err)
-		var ee *exitError
-		if errors.As(err, &ee) {
+		if ee, ok := errors.AsType[*exitError](err); ok {
 			return ee.code
 		}
 		return 1

@@ -40,9 +40,11 @@ const customerBody = `{"id":820982911946154508,"email":"jon@example.com","first_
 
 func TestNormalizePrintsCanonicalEvents(t *testing.T) {
 	t.Parallel()
-	code, out, errOut := run(t, []string{"normalize", "--platform", "shopify", "--topic", "customers/create",
+	code, out, errOut := run(t, []string{
+		"normalize", "--platform", "shopify", "--topic", "customers/create",
 		"-H", "X-Shopify-Webhook-Id: w-1", "-H", "X-Shopify-Shop-Domain: demo.myshopify.com",
-		"--received-at", "2026-07-01T15:00:00Z"}, customerBody, nil)
+		"--received-at", "2026-07-01T15:00:00Z",
+	}, customerBody, nil)
 	require.Equal(t, 0, code, errOut)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	require.Len(t, lines, 1)
@@ -59,8 +61,10 @@ func TestNormalizeUsesTheShopsFile(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "shops.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("shops:\n  - id: acme\n    platform: shopify\n    domain: acme.myshopify.com\n    webhook_secret: ${ACME_SECRET}\n"), 0o600))
-	code, out, errOut := run(t, []string{"normalize", "--platform", "shopify", "--topic", "customers/create",
-		"-H", "X-Shopify-Shop-Domain: acme.myshopify.com"}, customerBody,
+	code, out, errOut := run(t, []string{
+		"normalize", "--platform", "shopify", "--topic", "customers/create",
+		"-H", "X-Shopify-Shop-Domain: acme.myshopify.com",
+	}, customerBody,
 		map[string]string{"BOOMERANG_SHOPS": path, "ACME_SECRET": "s3cret"})
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, out, `"shop":"acme"`)

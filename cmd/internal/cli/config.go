@@ -97,7 +97,7 @@ func (c *Config) bindFlags(fs *pflag.FlagSet) {
 // resolve fills c from fs (flags win), then getenv, then the role's defaults.
 func (c *Config) resolve(fs *pflag.FlagSet, getenv func(string) string, role string) {
 	for _, s := range c.settings() {
-		v := ""
+		var v string
 		if f := fs.Lookup(flagName(s.env)); f != nil && f.Changed {
 			v = f.Value.String()
 		} else {

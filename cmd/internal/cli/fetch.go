@@ -12,13 +12,13 @@ import (
 	"github.com/boomerang-dev/boomerang/adapters/shop"
 )
 
-// retryAfter adapts bigcommerce's rate-limit answer to the worker's
+// retryAfterError adapts bigcommerce's rate-limit answer to the worker's
 // RetryAfter contract.
-type retryAfter struct{ err *bigcommerce.RetryAfterError }
+type retryAfterError struct{ err *bigcommerce.RetryAfterError }
 
-func (r retryAfter) Error() string             { return r.err.Error() }
-func (r retryAfter) Unwrap() error             { return r.err }
-func (r retryAfter) RetryAfter() time.Duration { return r.err.After }
+func (r retryAfterError) Error() string             { return r.err.Error() }
+func (r retryAfterError) Unwrap() error             { return r.err }
+func (r retryAfterError) RetryAfter() time.Duration { return r.err.After }
 
 // bigcommerceFetch is the FETCH worker's handler for BigCommerce: it turns
 // a verified thin notification into canonical events through the store's
@@ -38,7 +38,7 @@ func bigcommerceFetch(shops *shop.Registry, f *bigcommerce.Fetcher, pub *jetstre
 		var ra *bigcommerce.RetryAfterError
 		switch {
 		case errors.As(err, &ra):
-			return retryAfter{ra}
+			return retryAfterError{ra}
 		case errors.Is(err, bigcommerce.ErrPermanent):
 			return fmt.Errorf("%w: %w", jetstream.ErrPermanent, err)
 		case err != nil:

@@ -21,7 +21,7 @@ const secretKeyFile = "secret.key"
 // restarts.
 func loadOrCreateSecretKey(dataDir string) (string, error) {
 	path := filepath.Join(dataDir, secretKeyFile)
-	b, err := os.ReadFile(path) //nolint:gosec // under the operator's data dir
+	b, err := os.ReadFile(path)
 	if err == nil {
 		if k := strings.TrimSpace(string(b)); k != "" {
 			return k, nil

@@ -200,7 +200,6 @@ func printBanner(w io.Writer, addr string, emb *jetstream.Embedded, cfg *Config,
 type setup struct {
 	done chan struct{}
 	ok   chan struct{}
-	last error
 }
 
 func newSetup(ctx context.Context, log *zap.Logger, fn func(context.Context) error) *setup {
@@ -238,4 +237,3 @@ func (s *setup) check(context.Context) error {
 }
 
 func (s *setup) wait() { <-s.done }
-

@@ -102,13 +102,15 @@ func uninstalled(s *shop.Shop, n *Notification) *event.Event {
 	return &event.Event{
 		SchemaVersion: event.SchemaVersion,
 		ID:            event.DeliveryID(Name, s.ID, n.DeliveryID(), t),
-		Key:           event.SemanticKey(t, s.ID, hash, time.Time{}),
-		Type:          t,
-		Shop:          s.ID,
-		Platform:      Name,
-		OccurredAt:    firstTime(n.CreatedAt, n.ReceivedAt),
-		ReceivedAt:    n.ReceivedAt,
-		Data:          &event.ShopData{PlatformShopID: n.StoreID, Domain: hash},
-		Source:        event.Source{Topic: n.Scope, DeliveryID: n.DeliveryID()},
+		// The trigger time versions the key: a store can reinstall and
+		// uninstall again, and each uninstall must act.
+		Key:        event.SemanticKey(t, s.ID, hash, firstTime(n.CreatedAt, n.ReceivedAt)),
+		Type:       t,
+		Shop:       s.ID,
+		Platform:   Name,
+		OccurredAt: firstTime(n.CreatedAt, n.ReceivedAt),
+		ReceivedAt: n.ReceivedAt,
+		Data:       &event.ShopData{PlatformShopID: n.StoreID, Domain: hash},
+		Source:     event.Source{Topic: n.Scope, DeliveryID: n.DeliveryID()},
 	}
 }

@@ -106,24 +106,7 @@ func TestServeAcceptsAWebhookAndDrainsOnCancel(t *testing.T) {
 		})
 		_ = pw.Close()
 	}()
-	banner := map[string]string{}
-	sc := bufio.NewScanner(pr)
-	addrRe := regexp.MustCompile(`running: (http://\S+)`)
-	secretRe := regexp.MustCompile(`webhook secret: (\S+)`)
-	for sc.Scan() {
-		line := sc.Text()
-		if m := addrRe.FindStringSubmatch(line); m != nil {
-			banner["url"] = m[1]
-		}
-		if m := secretRe.FindStringSubmatch(line); m != nil {
-			banner["secret"] = m[1]
-		}
-		if strings.Contains(line, "Stop with Ctrl-C") {
-			break
-		}
-	}
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	require.NotEmpty(t, banner["url"])
+	banner := readBanner(t, pr)
 	require.NotEmpty(t, banner["secret"])
 	base := banner["url"]
 
@@ -175,4 +158,30 @@ func TestIngestRoleNeedsNATSAndShops(t *testing.T) {
 	code, _, errOut := run(t, []string{"ingest"}, "", nil)
 	require.Equal(t, 1, code)
 	require.Contains(t, errOut, "BOOMERANG_SHOPS is required")
+}
+
+// readBanner reads serve's banner up to its last line and returns the URL
+// and, for the demo shop, the webhook secret; the rest of the output is
+// discarded.
+func readBanner(t *testing.T, r io.Reader) map[string]string {
+	t.Helper()
+	banner := map[string]string{}
+	sc := bufio.NewScanner(r)
+	addrRe := regexp.MustCompile(`running: (http://\S+)`)
+	secretRe := regexp.MustCompile(`webhook secret: (\S+)`)
+	for sc.Scan() {
+		line := sc.Text()
+		if m := addrRe.FindStringSubmatch(line); m != nil {
+			banner["url"] = m[1]
+		}
+		if m := secretRe.FindStringSubmatch(line); m != nil {
+			banner["secret"] = m[1]
+		}
+		if strings.Contains(line, "Stop with Ctrl-C") {
+			break
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, r) }()
+	require.NotEmpty(t, banner["url"], "serve printed no banner")
+	return banner
 }

@@ -74,8 +74,10 @@ func TestServeResolvesBigCommerceThroughTheStoreAPI(t *testing.T) {
 	defer cancel()
 	done := make(chan int, 1)
 	go func() {
-		done <- cli.Run(ctx, []string{"serve", "--http-addr", "127.0.0.1:0", "--data-dir", dir, "--log-level", "warn",
-			"--nats-url", js.Embedded.URL(), "--bigcommerce-api-url", api.URL + "/{store_hash}"}, cli.IO{
+		done <- cli.Run(ctx, []string{
+			"serve", "--http-addr", "127.0.0.1:0", "--data-dir", dir, "--log-level", "warn",
+			"--nats-url", js.Embedded.URL(), "--bigcommerce-api-url", api.URL + "/{store_hash}",
+		}, cli.IO{
 			Stdin: nil, Stdout: syncBuffer{pw}, Stderr: io.Discard,
 			Getenv: env(map[string]string{"BOOMERANG_SHOPS": shops, "BC_SECRET": "client-secret"}),
 		})

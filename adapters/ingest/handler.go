@@ -71,7 +71,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, p Platform) {
 }
 
 func (h *Handler) handle(r *http.Request, p Platform, topic *string) answer {
-	log := h.cfg.Logger.With(zap.String("platform", p.Name()))
+	// Fields are gathered and only encoded when something is logged:
+	// a child logger per request would cost on every webhook.
+	log := h.cfg.Logger
+	fields := make([]zap.Field, 0, 6)
+	fields = append(fields, zap.String("platform", p.Name()))
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, h.cfg.MaxBodyBytes))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
@@ -92,30 +96,30 @@ func (h *Handler) handle(r *http.Request, p Platform, topic *string) answer {
 	if !ok {
 		return answer{http.StatusNotFound, outcomeUnknownShop, "unknown shop"}
 	}
-	log = log.With(zap.String("shop", s.ID))
+	fields = append(fields, zap.String("shop", s.ID))
 	if err := p.Verify(s, req); err != nil {
-		log.Info("webhook signature rejected", zap.Error(err))
+		log.Info("webhook signature rejected", append(fields, zap.Error(err))...)
 		return answer{http.StatusUnauthorized, outcomeBadSignature, "invalid signature"}
 	}
 	res, err := p.Normalize(s, req)
 	if res != nil {
 		*topic = res.Topic
-		log = log.With(zap.String("topic", res.Topic), zap.String("delivery_id", res.DeliveryID))
+		fields = append(fields, zap.String("topic", res.Topic), zap.String("delivery_id", res.DeliveryID))
 	}
 	switch {
 	case errors.Is(err, ErrUnknownTopic):
 		*topic = ""
 		return answer{http.StatusOK, outcomeIgnored, "topic ignored"}
 	case errors.Is(err, ErrMalformed):
-		log.Warn("malformed webhook body", zap.Error(err))
+		log.Warn("malformed webhook body", append(fields, zap.Error(err))...)
 		return answer{http.StatusBadRequest, outcomeMalformed, "malformed body"}
 	case err != nil:
-		log.Error("normalising webhook", zap.Error(err))
+		log.Error("normalising webhook", append(fields, zap.Error(err))...)
 		return answer{http.StatusBadRequest, outcomeMalformed, "malformed body"}
 	}
 	dup, err := h.publish(r.Context(), res)
 	if err != nil {
-		log.Warn("publishing webhook failed; answering 503 so the platform retries", zap.Error(err))
+		log.Warn("publishing webhook failed; answering 503 so the platform retries", append(fields, zap.Error(err))...)
 		return answer{http.StatusServiceUnavailable, outcomeUnavailable, "temporarily unavailable"}
 	}
 	if dup {

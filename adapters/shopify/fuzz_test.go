@@ -1,6 +1,7 @@
 package shopify
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"path/filepath"
@@ -86,6 +87,9 @@ func FuzzNormalize(f *testing.F) {
 		topic := topicList[int(topicIndex)%len(topicList)]
 		req := b.request(topic, body)
 		res, err := b.adapter.Normalize(b.shop, req)
+		if !json.Valid(body) {
+			require.ErrorIs(t, err, ingest.ErrMalformed, "a body that is not JSON is malformed whatever the topic")
+		}
 		if err != nil {
 			require.True(t, errors.Is(err, ingest.ErrMalformed) || errors.Is(err, ingest.ErrUnknownTopic), "unexpected error %v", err)
 			require.Nil(t, res)

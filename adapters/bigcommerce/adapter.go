@@ -20,3 +20,6 @@ func New() *Adapter { return &Adapter{} }
 
 // Name returns "bigcommerce".
 func (*Adapter) Name() string { return Name }
+
+// DeliveryHeader names the header logged with failed deliveries.
+func (*Adapter) DeliveryHeader() string { return HeaderWebhookID }

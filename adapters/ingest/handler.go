@@ -76,6 +76,11 @@ func (h *Handler) handle(r *http.Request, p Platform, topic *string) answer {
 	log := h.cfg.Logger
 	fields := make([]zap.Field, 0, 6)
 	fields = append(fields, zap.String("platform", p.Name()))
+	if dh, ok := p.(DeliveryHeader); ok {
+		if id := r.Header.Get(dh.DeliveryHeader()); id != "" {
+			fields = append(fields, zap.String("delivery_id", id))
+		}
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, h.cfg.MaxBodyBytes))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
@@ -104,7 +109,7 @@ func (h *Handler) handle(r *http.Request, p Platform, topic *string) answer {
 	res, err := p.Normalize(s, req)
 	if res != nil {
 		*topic = res.Topic
-		fields = append(fields, zap.String("topic", res.Topic), zap.String("delivery_id", res.DeliveryID))
+		fields = append(fields, zap.String("topic", res.Topic), zap.String("delivery_key", res.DeliveryID))
 	}
 	switch {
 	case errors.Is(err, ErrUnknownTopic):

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +15,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/boomerang-dev/boomerang/adapters/ingest"
 	"github.com/boomerang-dev/boomerang/adapters/jetstream"
@@ -116,4 +119,29 @@ func TestNewRejectsIncompleteConfig(t *testing.T) {
 	t.Parallel()
 	_, err := ingest.New(ingest.Config{})
 	require.Error(t, err)
+}
+
+func TestMalformedBodyIsLoggedWithDeliveryIDButNoBody(t *testing.T) {
+	t.Parallel()
+	js := jetstreamtest.Start(t)
+	s := newTestShop("logs")
+	reg, err := shop.NewRegistry(s)
+	require.NoError(t, err)
+	core, logs := observer.New(zap.InfoLevel)
+	h, err := ingest.New(ingest.Config{
+		Shops: reg, Publisher: jetstream.NewPublisher(js.Conn.JS),
+		Platforms: []ingest.Platform{testPlatform{}}, Logger: zap.New(core),
+	})
+	require.NoError(t, err)
+	body := []byte(`{"id": 1, "email": "secret-person@example.com", "broken`)
+	req := deliverTest(s, "thing/create", body, "delivery-42", s.WebhookSecret, time.Time{})
+	require.Equal(t, http.StatusBadRequest, post(t, h.For(testPlatform{}), req))
+	entries := logs.FilterMessage("malformed webhook body").All()
+	require.Len(t, entries, 1)
+	fields := entries[0].ContextMap()
+	require.Equal(t, "delivery-42", fields["delivery_id"])
+	require.Equal(t, "logs", fields["shop"])
+	for _, v := range fields {
+		require.NotContains(t, fmt.Sprint(v), "secret-person")
+	}
 }

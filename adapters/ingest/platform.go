@@ -92,3 +92,10 @@ var _ Shops = (*shop.Registry)(nil)
 func EventMessage(ev *event.Event) Message {
 	return Message{Subject: ev.Subject(), MsgID: ev.MsgID(), Value: ev}
 }
+
+// DeliveryHeader is implemented by platforms whose delivery carries an id
+// header; the handler logs it when a delivery fails before normalisation
+// names its delivery identity (a malformed body).
+type DeliveryHeader interface {
+	DeliveryHeader() string
+}

@@ -98,3 +98,5 @@ func deliverTest(s *shop.Shop, topic string, body []byte, delivery, secret strin
 	h.Set("X-Test-Signature", base64.StdEncoding.EncodeToString(sign(secret, body)))
 	return &ingest.Request{Header: h, Body: body}
 }
+
+func (testPlatform) DeliveryHeader() string { return "X-Test-Delivery" }

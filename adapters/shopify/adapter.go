@@ -16,3 +16,6 @@ func New() *Adapter { return &Adapter{} }
 
 // Name returns "shopify".
 func (*Adapter) Name() string { return event.PlatformShopify }
+
+// DeliveryHeader names the header logged with failed deliveries.
+func (*Adapter) DeliveryHeader() string { return HeaderWebhookID }

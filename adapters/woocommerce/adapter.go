@@ -16,3 +16,6 @@ func New() *Adapter { return &Adapter{} }
 
 // Name returns "woocommerce".
 func (*Adapter) Name() string { return event.PlatformWooCommerce }
+
+// DeliveryHeader names the header logged with failed deliveries.
+func (*Adapter) DeliveryHeader() string { return HeaderDeliveryID }

@@ -15,6 +15,10 @@ const (
 	SubjectsEvents = "events.>"
 	StreamFetch    = "FETCH"
 	SubjectsFetch  = "fetch.>"
+	StreamOutbox   = "OUTBOX"
+	SubjectsOutbox = "outbox.>"
+	StreamDLQ      = "DLQ"
+	SubjectsDLQ    = "dlq.>"
 )
 
 // StreamsConfig sizes the streams.
@@ -65,6 +69,8 @@ func StreamConfigs(c StreamsConfig) []jetstream.StreamConfig {
 	return []jetstream.StreamConfig{
 		mk(StreamEvents, SubjectsEvents, "Boomerang canonical events"),
 		mk(StreamFetch, SubjectsFetch, "Platform notifications waiting for an API fetch"),
+		mk(StreamOutbox, SubjectsOutbox, "Send commands for the senders, one per run and step"),
+		mk(StreamDLQ, SubjectsDLQ, "Messages that exhausted their deliveries, for inspection and replay"),
 	}
 }
 

@@ -325,11 +325,17 @@ type Prediction struct {
 
 // Timer is the data of timer.fired: a reference to the run, not its state.
 type Timer struct {
-	TimerID string    `json:"timer_id"`
-	Flow    string    `json:"flow,omitempty"`
-	Run     string    `json:"run,omitempty"`
-	Step    string    `json:"step,omitempty"`
-	DueAt   time.Time `json:"due_at"`
+	// TimerID names the timer: the run and the step it waits at.
+	TimerID string `json:"timer_id"`
+	Flow    string `json:"flow,omitempty"`
+	// Run is the run's id.
+	Run  string `json:"run,omitempty"`
+	Step string `json:"step,omitempty"`
+	// Customer is the processor's key of the customer the run belongs to.
+	Customer string `json:"customer,omitempty"`
+	// DueAt is when the timer was due; a run whose wait has moved since
+	// ignores a timer with an older due time.
+	DueAt time.Time `json:"due_at"`
 }
 
 // ShopData is the data of shop.installed, shop.uninstalled and shop.redact.

@@ -54,7 +54,9 @@ func newRoot(stdio IO) *cobra.Command {
 	root.AddCommand(
 		newServe(stdio, "serve", "Run every role in one process (embedded JetStream when NATS_URL is unset)"),
 		newServe(stdio, "ingest", "Run the ingest role: webhooks in, canonical events onto JetStream"),
+		newServe(stdio, "process", "Run the processor role: flows, runs and timers (needs NATS_URL and REDIS_URL)"),
 		newNormalize(stdio),
+		newFlows(stdio),
 		newVersion(stdio),
 	)
 	return root

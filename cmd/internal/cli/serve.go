@@ -11,12 +11,14 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	goredis "github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
 
 	"github.com/boomerang-dev/boomerang/adapters/bigcommerce"
 	"github.com/boomerang-dev/boomerang/adapters/ingest"
 	"github.com/boomerang-dev/boomerang/adapters/jetstream"
+	"github.com/boomerang-dev/boomerang/adapters/redis"
 	"github.com/boomerang-dev/boomerang/adapters/shop"
 	"github.com/boomerang-dev/boomerang/adapters/shopify"
 	"github.com/boomerang-dev/boomerang/adapters/web"
@@ -47,6 +49,13 @@ func platforms() []ingest.Platform {
 	return []ingest.Platform{shopify.New(), woocommerce.New(), bigcommerce.New()}
 }
 
+// Roles.
+const (
+	roleServe   = "serve"
+	roleIngest  = "ingest"
+	roleProcess = "process"
+)
+
 // runRoles runs serve (every role built so far, with embedded defaults) or
 // one role, until ctx ends, then drains.
 func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
@@ -56,6 +65,8 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 	}
 	defer func() { _ = log.Sync() }()
 	log = log.With(zap.String("role", role))
+	ingesting := role == roleServe || role == roleIngest
+	processes := role == roleServe || role == roleProcess
 
 	maxBody, err := int64Setting("BOOMERANG_MAX_BODY_BYTES", cfg.MaxBodyBytes)
 	if err != nil {
@@ -74,11 +85,17 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 	if err != nil {
 		return err
 	}
+	if processes {
+		// Check the flows before starting anything, so mistakes show at once.
+		if _, err := loadFlows(cfg.Flows); err != nil {
+			return err
+		}
+	}
 
 	var emb *jetstream.Embedded
 	natsURL := cfg.NATSURL
 	if natsURL == "" {
-		if role != "serve" {
+		if role != roleServe {
 			return errors.New("NATS_URL is required for the " + role + " role (only serve embeds a JetStream server)")
 		}
 		dir := filepath.Join(cfg.DataDir, "nats")
@@ -97,49 +114,120 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 	defer conn.Close()
 	pub := jetstream.NewPublisher(conn.JS)
 
+	var rdb goredis.UniversalClient
+	var child *redis.Child
+	if processes {
+		redisURL := cfg.RedisURL
+		if redisURL == "" {
+			if role != roleServe {
+				return errors.New("REDIS_URL is required for the " + role + " role (only serve starts a redis-server child)")
+			}
+			dir := filepath.Join(cfg.DataDir, "redis")
+			child, err = redis.StartChild(ctx, dir)
+			if err != nil {
+				return err
+			}
+			defer child.Stop()
+			redisURL = child.URL()
+			log.Info("redis-server child started", zap.String("url", redisURL), zap.String("dir", dir))
+		}
+		opts, err := goredis.ParseURL(redisURL)
+		if err != nil {
+			return fmt.Errorf("REDIS_URL: %w", err)
+		}
+		client := goredis.NewClient(opts)
+		defer client.Close()
+		rdb = client
+	}
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-
-	handler, err := ingest.New(ingest.Config{
-		Shops: shops, Publisher: pub, Platforms: platforms(),
-		MaxBodyBytes: maxBody, Logger: log.Named("ingest"), Registerer: reg,
-	})
-	if err != nil {
-		return err
-	}
-	fetcher, err := bigcommerce.NewFetcher(bigcommerce.FetcherConfig{APIURL: cfg.BigCommerceAPIURL})
-	if err != nil {
-		return err
-	}
-	worker, err := jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
-		Stream: jetstream.StreamFetch, Durable: "bigcommerce-fetch", FilterSubject: bigcommerce.SubjectPrefix + "*",
-		Handler: bigcommerceFetch(shops, fetcher, pub), Logger: log.Named("fetch"),
-	})
-	if err != nil {
-		return err
-	}
-
 	srv := web.New(web.Config{Addr: cfg.HTTPAddr, Gatherer: reg, Logger: log.Named("http")})
-	handler.Mount(srv.Mux)
 	srv.AddCheck("nats", func(context.Context) error {
 		if !conn.Connected() {
 			return errors.New("not connected")
 		}
 		return nil
 	})
-	setup := newSetup(ctx, log, func(ctx context.Context) error {
+
+	var workers []*jetstream.Worker
+	if ingesting {
+		handler, err := ingest.New(ingest.Config{
+			Shops: shops, Publisher: pub, Platforms: platforms(),
+			MaxBodyBytes: maxBody, Logger: log.Named("ingest"), Registerer: reg,
+		})
+		if err != nil {
+			return err
+		}
+		handler.Mount(srv.Mux)
+		fetcher, err := bigcommerce.NewFetcher(bigcommerce.FetcherConfig{APIURL: cfg.BigCommerceAPIURL})
+		if err != nil {
+			return err
+		}
+		fw, err := jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
+			Stream: jetstream.StreamFetch, Durable: "bigcommerce-fetch", FilterSubject: bigcommerce.SubjectPrefix + "*",
+			Handler: bigcommerceFetch(shops, fetcher, pub), Logger: log.Named("fetch"),
+		})
+		if err != nil {
+			return err
+		}
+		workers = append(workers, fw)
+	}
+	var proc *processing
+	adminToken := ""
+	if processes {
+		srv.AddCheck("redis", func(ctx context.Context) error { return rdb.Ping(ctx).Err() })
+		if proc, err = newProcessing(cfg, conn, rdb, shops, reg, log); err != nil {
+			return err
+		}
+	}
+	if role == roleServe {
+		// Until the senders land, serve keeps send commands in the dev
+		// outbox, listed by GET /api/v1/outbox.
+		outbox := redis.NewOutboxStore(rdb, redis.Keys{})
+		dw, err := jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
+			Stream: jetstream.StreamOutbox, Durable: devOutboxDurable, FilterSubject: jetstream.SubjectsOutbox,
+			Handler: devOutboxHandler(outbox), Logger: log.Named("outbox"),
+		})
+		if err != nil {
+			return err
+		}
+		workers = append(workers, dw)
+		if adminToken, err = resolveAdminToken(cfg); err != nil {
+			return err
+		}
+		web.MountAPI(srv.Mux, web.APIConfig{Token: adminToken, Outbox: outbox, Shops: func() []string {
+			var ids []string
+			for _, s := range shops.All() {
+				ids = append(ids, s.ID)
+			}
+			return ids
+		}})
+	}
+
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	setup := newSetup(runCtx, log, func(ctx context.Context) error {
 		if err := jetstream.EnsureStreams(ctx, conn.JS, jetstream.StreamsConfig{MaxBytes: streamBytes, Replicas: int(replicas)}); err != nil {
 			return err
 		}
-		return worker.Start(ctx)
+		for _, w := range workers {
+			if err := w.Start(ctx); err != nil {
+				return err
+			}
+		}
+		if proc != nil {
+			return proc.start(runCtx, conn, log)
+		}
+		return nil
 	})
 	srv.AddCheck("streams", setup.check)
 	if err := srv.Start(); err != nil {
 		return err
 	}
 	log.Info("listening", zap.String("addr", srv.Addr()))
-	if role == "serve" {
-		printBanner(stdio.Stdout, srv.Addr(), emb, cfg, shops, demoSecret)
+	if role == roleServe {
+		printBanner(stdio.Stdout, srv.Addr(), emb, child, cfg, shops, demoSecret, adminToken)
 	}
 
 	<-ctx.Done()
@@ -151,7 +239,11 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 		log.Warn("http shutdown", zap.Error(err))
 	}
 	setup.wait()
-	worker.Stop(sctx)
+	for _, w := range workers {
+		w.Stop(sctx)
+	}
+	proc.stop(sctx)
+	stopRun()
 	log.Info("stopped")
 	return nil
 }
@@ -177,22 +269,47 @@ func loadShops(cfg *Config, role string, getenv func(string) string) (reg *shop.
 	return reg, demoSecret, err
 }
 
-func printBanner(w io.Writer, addr string, emb *jetstream.Embedded, cfg *Config, shops *shop.Registry, demoSecret string) {
+func printBanner(w io.Writer, addr string, emb *jetstream.Embedded, child *redis.Child, cfg *Config,
+	shops *shop.Registry, demoSecret, adminToken string,
+) {
 	fmt.Fprintf(w, "Boomerang %s is running: http://%s\n", Version, addr)
 	if emb != nil {
 		fmt.Fprintf(w, "  JetStream: embedded, data in %s\n", filepath.Join(cfg.DataDir, "nats"))
+	}
+	if child != nil {
+		fmt.Fprintf(w, "  Redis: redis-server child, data in %s\n", filepath.Join(cfg.DataDir, "redis"))
 	}
 	for _, s := range shops.All() {
 		fmt.Fprintf(w, "  Shop %q: %s %s, webhooks at http://%s/webhooks/%s\n", s.ID, s.Platform, s.Domain, addr, s.Platform)
 	}
 	if demoSecret != "" {
 		fmt.Fprintf(w, "  Demo shop webhook secret: %s\n", demoSecret)
-		fmt.Fprintln(w, "  Send a sample webhook: see README.md, \"Send a sample webhook\".")
 	}
+	if adminToken != "" {
+		fmt.Fprintf(w, "  Admin token: %s\n", adminToken)
+		fmt.Fprintf(w, "  Outbox: curl -H 'Authorization: Bearer %s' http://%s/api/v1/outbox\n", adminToken, addr)
+	}
+	fmt.Fprintln(w, "  Send a sample checkout webhook: see README.md, \"Try it\".")
 	fmt.Fprintln(w, "  Probes: /healthz /readyz /metrics. Stop with Ctrl-C.")
 	if f, ok := w.(*os.File); ok {
 		_ = f.Sync()
 	}
+}
+
+// resolveAdminToken returns BOOMERANG_ADMIN_TOKEN, or for serve a token
+// derived from the secret key, stable across restarts.
+func resolveAdminToken(cfg *Config) (string, error) {
+	if cfg.AdminToken != "" {
+		return cfg.AdminToken, nil
+	}
+	key := cfg.SecretKey
+	if key == "" {
+		var err error
+		if key, err = loadOrCreateSecretKey(cfg.DataDir); err != nil {
+			return "", err
+		}
+	}
+	return "bt_" + derive(key, "admin-token"), nil
 }
 
 // setup runs start-up work that needs NATS, retrying every 2 s until it

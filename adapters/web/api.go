@@ -1,0 +1,105 @@
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// OutboxLister lists a shop's dev-outbox messages (JSON objects), newest
+// first.
+type OutboxLister interface {
+	List(ctx context.Context, shop string, limit int) ([][]byte, error)
+}
+
+// APIConfig configures the admin API.
+type APIConfig struct {
+	// Token is the bearer token every /api/v1 request must carry.
+	// Required: an empty token mounts nothing.
+	Token string
+	// Outbox serves GET /api/v1/outbox.
+	Outbox OutboxLister
+	// Shops lists the shop ids, for requests that name no shop.
+	Shops func() []string
+}
+
+// MountAPI registers the admin JSON API under /api/v1 on mux.
+func MountAPI(mux *http.ServeMux, cfg APIConfig) {
+	if cfg.Token == "" {
+		return
+	}
+	mux.Handle("GET /api/v1/outbox", bearer(cfg.Token, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		listOutbox(w, r, cfg)
+	})))
+}
+
+// bearer admits requests with "Authorization: Bearer <token>".
+func bearer(token string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="boomerang"`)
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "a valid bearer token is required"})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func listOutbox(w http.ResponseWriter, r *http.Request, cfg APIConfig) {
+	limit := 50
+	if s := r.URL.Query().Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 1000 {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "limit must be a whole number from 1 to 1000"})
+			return
+		}
+		limit = n
+	}
+	shops := []string{r.URL.Query().Get("shop")}
+	if shops[0] == "" && cfg.Shops != nil {
+		shops = cfg.Shops()
+	}
+	type msg struct {
+		raw     json.RawMessage
+		created time.Time
+	}
+	var all []msg
+	for _, shop := range shops {
+		if shop == "" || cfg.Outbox == nil {
+			continue
+		}
+		list, err := cfg.Outbox.List(r.Context(), shop, limit)
+		if err != nil {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "the outbox cannot be read right now"})
+			return
+		}
+		for _, b := range list {
+			var head struct {
+				CreatedAt time.Time `json:"created_at"`
+			}
+			_ = json.Unmarshal(b, &head)
+			all = append(all, msg{raw: b, created: head.CreatedAt})
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].created.After(all[j].created) })
+	if len(all) > limit {
+		all = all[:limit]
+	}
+	out := make([]json.RawMessage, len(all))
+	for i, m := range all {
+		out[i] = m.raw
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": out})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

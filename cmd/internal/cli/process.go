@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+	goredis "github.com/redis/go-redis/v9"
+	"go.uber.org/zap"
+
+	"github.com/boomerang-dev/boomerang/adapters/jetstream"
+	"github.com/boomerang-dev/boomerang/adapters/redis"
+	"github.com/boomerang-dev/boomerang/adapters/shop"
+	"github.com/boomerang-dev/boomerang/flows"
+	"github.com/boomerang-dev/boomerang/flows/event"
+	"github.com/boomerang-dev/boomerang/processor"
+	"github.com/boomerang-dev/boomerang/processor/jsoutbox"
+	"github.com/boomerang-dev/boomerang/processor/redisstore"
+)
+
+// processorDurable is the processor's consumer on EVENTS, shared by every
+// replica.
+const processorDurable = "processor"
+
+// loadFlows reads the library and the BOOMERANG_FLOWS directory and
+// compiles them; any mistake stops the start with every file:line.
+func loadFlows(dir string) (*flows.Set, error) {
+	fs, errs := flows.Load(dir)
+	if len(errs) > 0 {
+		msgs := make([]string, len(errs))
+		for i, e := range errs {
+			msgs[i] = e.Error()
+		}
+		return nil, fmt.Errorf("flows have mistakes:\n%s", strings.Join(msgs, "\n"))
+	}
+	progs := make([]*flows.Program, 0, len(fs))
+	for _, f := range fs {
+		p, err := flows.Compile(f)
+		if err != nil {
+			return nil, err
+		}
+		progs = append(progs, p)
+	}
+	return flows.NewSet(progs...)
+}
+
+// shopsSeam adapts the shop registry to the processor's Shops.
+type shopsSeam struct{ reg *shop.Registry }
+
+func (s shopsSeam) Shop(id string) (processor.ShopConfig, bool) {
+	sh, ok := s.reg.Get(id)
+	if !ok {
+		return processor.ShopConfig{}, false
+	}
+	cfg := processor.ShopConfig{ID: sh.ID, Platform: sh.Platform, Domain: sh.Domain, Timezone: sh.Timezone, Disabled: map[string]bool{}}
+	for id, f := range sh.Flows {
+		if f.Enabled != nil && !*f.Enabled {
+			cfg.Disabled[id] = true
+		}
+	}
+	return cfg, true
+}
+
+// timersSeam adapts the Redis timer store to the processor's Timers.
+type timersSeam struct{ t *redis.Timers }
+
+func (s timersSeam) ScheduleMany(ctx context.Context, ops []processor.TimerOp) error {
+	ts := make([]redis.Timer, len(ops))
+	for i, o := range ops {
+		ts[i] = redis.Timer{ID: o.ID, Due: o.Due, Payload: []byte(o.Payload)}
+	}
+	return s.t.ScheduleMany(ctx, ts)
+}
+
+func (s timersSeam) CancelMany(ctx context.Context, ids []string) error {
+	return s.t.CancelMany(ctx, ids)
+}
+
+// processing is the processor role's parts.
+type processing struct {
+	worker *jetstream.Worker
+	poller *redis.Poller
+	dlq    *jetstream.DLQMover
+}
+
+// newProcessing builds the engine, its EVENTS worker, the timer poller and
+// the dead-letter mover.
+func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClient, shops *shop.Registry,
+	reg prometheus.Registerer, log *zap.Logger,
+) (*processing, error) {
+	set, err := loadFlows(cfg.Flows)
+	if err != nil {
+		return nil, err
+	}
+	keys := redis.Keys{}
+	timers, err := redis.NewTimers(redis.TimerConfig{Client: rdb, Keys: keys})
+	if err != nil {
+		return nil, err
+	}
+	pub := jetstream.NewPublisher(conn.JS)
+	engine, err := processor.New(processor.Config{
+		Flows: set, State: redisstore.New(redis.NewCustomerStore(rdb, keys, timers)),
+		Timers: timersSeam{timers}, Outbox: jsoutbox.New(pub), Shops: shopsSeam{shops},
+		Logger: log.Named("processor"), Registerer: reg,
+	})
+	if err != nil {
+		return nil, err
+	}
+	worker, err := jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
+		Stream: jetstream.StreamEvents, Durable: processorDurable, FilterSubject: jetstream.SubjectsEvents,
+		Workers: 16, Handler: eventHandler(engine), Logger: log.Named("processor"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	poller, err := redis.NewPoller(redis.PollerConfig{
+		Timers: timers, Publish: pub, Logger: log.Named("timers"),
+		Encode: func(c redis.Claimed) (jetstream.BatchMsg, error) {
+			ev, err := processor.TimerFired(c.ID, c.Due, string(c.Payload), c.Due)
+			if err != nil {
+				return jetstream.BatchMsg{}, err
+			}
+			b, err := json.Marshal(ev)
+			if err != nil {
+				return jetstream.BatchMsg{}, err
+			}
+			return jetstream.BatchMsg{Subject: ev.Subject(), MsgID: c.MsgID(), Data: b}, nil
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &processing{worker: worker, poller: poller}, nil
+}
+
+// start starts consuming; the poller runs until ctx ends.
+func (p *processing) start(ctx context.Context, conn *jetstream.Conn, log *zap.Logger) error {
+	if err := p.worker.Start(ctx); err != nil {
+		return err
+	}
+	dlq, err := jetstream.StartDLQMover(conn, jetstream.StreamEvents, processorDurable, log.Named("dlq"))
+	if err != nil {
+		return err
+	}
+	p.dlq = dlq
+	go func() {
+		if err := p.poller.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("timer poller stopped", zap.Error(err))
+		}
+	}()
+	return nil
+}
+
+func (p *processing) stop(ctx context.Context) {
+	if p == nil {
+		return
+	}
+	p.worker.Stop(ctx)
+	p.dlq.Stop()
+}
+
+// eventHandler decodes an EVENTS message and hands it to the engine.
+func eventHandler(h processor.Handler) jetstream.Handler {
+	return func(ctx context.Context, _ string, data []byte) error {
+		var ev event.Event
+		if err := json.Unmarshal(data, &ev); err != nil {
+			return fmt.Errorf("%w: decoding event: %w", jetstream.ErrPermanent, err)
+		}
+		if err := ev.Validate(); err != nil {
+			return fmt.Errorf("%w: %w", jetstream.ErrPermanent, err)
+		}
+		err := h.Handle(ctx, &ev)
+		if errors.Is(err, processor.ErrPermanent) {
+			return fmt.Errorf("%w: %w", jetstream.ErrPermanent, err)
+		}
+		return err
+	}
+}

@@ -1,0 +1,122 @@
+package processor
+
+import (
+	"encoding/json"
+	"maps"
+	"strings"
+	"time"
+
+	"github.com/boomerang-dev/boomerang/flows/event"
+)
+
+// eventMap decodes an event's JSON into the map flows see as `event`, with
+// every string value of a key ending in "_at" that reads as RFC 3339 turned
+// into a time.Time (so CEL compares times as timestamps).
+func eventMap(raw json.RawMessage) map[string]any {
+	if len(raw) == 0 {
+		return nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil
+	}
+	convertTimes(m)
+	return m
+}
+
+func convertTimes(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, val := range x {
+			if s, ok := val.(string); ok && strings.HasSuffix(k, "_at") {
+				if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+					x[k] = t
+					continue
+				}
+			}
+			convertTimes(val)
+		}
+	case []any:
+		for _, e := range x {
+			convertTimes(e)
+		}
+	}
+}
+
+// profileMap is the map flows see as `profile`.
+func profileMap(p *Profile) map[string]any {
+	if p == nil {
+		p = &Profile{}
+	}
+	m := map[string]any{
+		"key":          p.Key,
+		"email":        first(p.Emails),
+		"phone":        first(p.Phones),
+		"first_name":   p.FirstName,
+		"last_name":    p.LastName,
+		"orders_count": int64(p.OrdersCount),
+		"total_spent":  orZero(p.TotalSpent),
+		"currency":     p.Currency,
+		"consent": map[string]any{
+			event.ChannelEmail: p.Subscribed(event.ChannelEmail),
+			event.ChannelSMS:   p.Subscribed(event.ChannelSMS),
+		},
+	}
+	times := make([]time.Time, len(p.OrderTimes))
+	copy(times, p.OrderTimes)
+	m["order_times"] = times
+	if p.FirstOrderAt != nil {
+		m["first_order_at"] = *p.FirstOrderAt
+	}
+	if p.LastOrderAt != nil {
+		m["last_order_at"] = *p.LastOrderAt
+	}
+	if p.LastEngagementAt != nil {
+		m["last_engagement_at"] = *p.LastEngagementAt
+	}
+	detail := map[string]any{}
+	for ch, c := range p.Consent {
+		detail[ch] = map[string]any{"state": c.State, "source": c.Source, "at": c.At}
+	}
+	m["consent_detail"] = detail
+	props := map[string]any{}
+	maps.Copy(props, p.Props)
+	m["props"] = props
+	return m
+}
+
+// runMap is the map flows see as `run`.
+func runMap(r *Run, trigger map[string]any) map[string]any {
+	m := map[string]any{
+		"id":         r.ID,
+		"flow":       r.Flow,
+		"version":    int64(r.Version),
+		"key":        r.Key,
+		"started_at": r.StartedAt,
+		"event":      trigger,
+		"customer":   map[string]any{},
+	}
+	if trigger != nil {
+		if c, ok := trigger["customer"].(map[string]any); ok {
+			m["customer"] = c
+		}
+	}
+	if len(r.WaitedEvent) > 0 && string(r.WaitedEvent) != "null" {
+		m["waited_event"] = eventMap(r.WaitedEvent)
+	} else {
+		m["waited_event"] = nil
+	}
+	return m
+}
+
+// shopMap is the map flows see as `shop`.
+func shopMap(s ShopConfig) map[string]any {
+	return map[string]any{"id": s.ID, "platform": s.Platform, "domain": s.Domain, "timezone": s.Timezone}
+}
+
+func first(list []string) string {
+	if len(list) == 0 {
+		return ""
+	}
+	return list[0]
+}

@@ -113,18 +113,20 @@ type txn struct {
 	e        *Engine
 	ev       *event.Event
 	evRaw    json.RawMessage
-	evMap    map[string]any
+	evMapped map[string]any
+	runEvent map[string]map[string]any
 	shop     ShopConfig
 	now      time.Time
 	cust     string
 	eventKey string
 	version  int64
 
-	profile *Profile
-	profMap map[string]any
-	runs    map[string]*Run
-	touched map[string]bool
-	done    []*Run
+	profile    *Profile
+	profMap    map[string]any
+	shopMapped map[string]any
+	runs       map[string]*Run
+	touched    map[string]bool
+	done       []*Run
 
 	exits          []Remembered
 	exitsChanged   bool
@@ -147,7 +149,7 @@ func (e *Engine) apply(ev *event.Event, cust, key string, st *State) (*txn, erro
 		}
 	}
 	tx := &txn{
-		e: e, ev: ev, evRaw: raw, evMap: eventMap(raw), shop: shop, now: e.cfg.Now().UTC(),
+		e: e, ev: ev, evRaw: raw, shop: shop, now: e.cfg.Now().UTC(), runEvent: map[string]map[string]any{},
 		cust: cust, eventKey: key, version: st.Version,
 		profile: st.Profile, runs: map[string]*Run{}, touched: map[string]bool{},
 		exits: st.Exits, reentry: map[string]time.Time{}, transitions: map[string]map[string]int{},
@@ -159,7 +161,6 @@ func (e *Engine) apply(ev *event.Event, cust, key string, st *State) (*txn, erro
 	}
 	tx.profile.apply(ev)
 	tx.profile.UpdatedAt = tx.now
-	tx.profMap = profileMap(tx.profile)
 
 	tx.remember()
 	if t, ok := ev.Data.(*event.Timer); ok {
@@ -229,17 +230,53 @@ func (tx *txn) remember() {
 	tx.exitsChanged = true
 }
 
+// profileMap is the profile as flows see it, built on first use and
+// rebuilt after an update step (which resets it).
+func (tx *txn) profileMap() map[string]any {
+	if tx.profMap == nil {
+		tx.profMap = profileMap(tx.profile)
+	}
+	return tx.profMap
+}
+
+func (tx *txn) shopMap() map[string]any {
+	if tx.shopMapped == nil {
+		tx.shopMapped = shopMap(tx.shop)
+	}
+	return tx.shopMapped
+}
+
+// evMap is the event as flows see it, decoded on first use: most events
+// meet no condition at all.
+func (tx *txn) evMap() map[string]any {
+	if tx.evMapped == nil {
+		tx.evMapped = eventMap(tx.evRaw)
+	}
+	return tx.evMapped
+}
+
+// triggerMap is a run's trigger event as flows see it, decoded once per
+// event.
+func (tx *txn) triggerMap(r *Run) map[string]any {
+	m, ok := tx.runEvent[r.ID]
+	if !ok {
+		m = eventMap(r.Event)
+		tx.runEvent[r.ID] = m
+	}
+	return m
+}
+
 // vars are the CEL variables for a run (nil: none).
 func (tx *txn) vars(r *Run, ev map[string]any) map[string]any {
 	v := map[string]any{
 		"event":   ev,
-		"profile": tx.profMap,
-		"shop":    shopMap(tx.shop),
+		"profile": tx.profileMap(),
+		"shop":    tx.shopMap(),
 		"now":     tx.now,
 		"run":     map[string]any{},
 	}
 	if r != nil {
-		v["run"] = runMap(r, eventMap(r.Event))
+		v["run"] = runMap(r, tx.triggerMap(r))
 	}
 	return v
 }
@@ -296,7 +333,7 @@ func (tx *txn) react() {
 		}
 		if r.Wait != nil && r.Wait.Event == t {
 			ins := p.Code[r.PC]
-			if tx.cond(ins.WaitIf, r, tx.evMap) {
+			if tx.cond(ins.WaitIf, r, tx.evMap()) {
 				r.WaitedEvent = tx.evRaw
 				r.Wait = nil
 				r.log(ins.StepID, "wait_event", tx.now, t)
@@ -306,7 +343,7 @@ func (tx *txn) react() {
 			}
 		}
 		for _, c := range p.ExitOn {
-			if c.Event == t && tx.cond(c.If, r, tx.evMap) {
+			if c.Event == t && tx.cond(c.If, r, tx.evMap()) {
 				tx.finish(r, RunExited, "exit_on "+t)
 				break
 			}
@@ -333,12 +370,12 @@ func (tx *txn) cond(x flows.Expr, r *Run, ev map[string]any) bool {
 func (tx *txn) trigger() {
 	for _, p := range tx.e.cfg.Flows.Triggered(string(tx.ev.Type)) {
 		f := p.Flow
-		if tx.shop.Disabled[f.ID] || !tx.cond(p.Trigger.If, nil, tx.evMap) {
+		if tx.shop.Disabled[f.ID] || !tx.cond(p.Trigger.If, nil, tx.evMap()) {
 			continue
 		}
 		key := tx.cust
 		if p.Key != nil {
-			v, err := p.Key.Eval(tx.vars(nil, tx.evMap))
+			v, err := p.Key.Eval(tx.vars(nil, tx.evMap()))
 			s, ok := v.(string)
 			if err != nil || !ok || s == "" {
 				tx.e.cfg.Logger.Debug("flow key did not evaluate to a string; no run",
@@ -397,6 +434,7 @@ func (tx *txn) rearm(r *Run, p *flows.Program) {
 		return
 	}
 	r.Event = tx.evRaw
+	delete(tx.runEvent, r.ID)
 	r.TriggerAt = tx.ev.OccurredAt
 	tx.touched[r.ID] = true
 	w := r.Wait

@@ -33,7 +33,7 @@ func (tx *txn) advance(r *Run, p *flows.Program, pc int, cursor time.Time) {
 			tx.wait(r, ins, cursor)
 			return
 		case flows.OpSend:
-			if !tx.cond(p.Filter, r, tx.evMap) {
+			if !tx.cond(p.Filter, r, tx.evMap()) {
 				r.log(ins.StepID, "skipped", tx.now, "filter")
 				tx.finish(r, RunExited, "filter")
 				return
@@ -41,7 +41,7 @@ func (tx *txn) advance(r *Run, p *flows.Program, pc int, cursor time.Time) {
 			tx.send(r, p, ins, cursor)
 			pc++
 		case flows.OpBranch:
-			if tx.cond(ins.Cond, r, tx.evMap) {
+			if tx.cond(ins.Cond, r, tx.evMap()) {
 				r.log(ins.StepID, "branch", tx.now, "then")
 				pc++
 			} else {
@@ -161,7 +161,7 @@ func (tx *txn) send(r *Run, p *flows.Program, ins *flows.Instruction, cursor tim
 // address picks the recipient: for email the trigger's email, else the
 // profile's; for SMS the number given for SMS marketing, else the profile's.
 func (tx *txn) address(r *Run, channel string) string {
-	ev := eventMap(r.Event)
+	ev := tx.triggerMap(r)
 	data, _ := ev["data"].(map[string]any)
 	cust, _ := ev["customer"].(map[string]any)
 	pick := func(vals ...any) string {
@@ -183,21 +183,21 @@ func (tx *txn) update(r *Run, ins *flows.Instruction) {
 		tx.profile.Props = map[string]any{}
 	}
 	for name, x := range ins.Set {
-		v, err := x.Eval(tx.vars(r, tx.evMap))
+		v, err := x.Eval(tx.vars(r, tx.evMap()))
 		if err != nil {
 			r.log(ins.StepID, "update_failed", tx.now, name)
 			continue
 		}
 		tx.profile.Props[name] = v
 	}
-	tx.profMap = profileMap(tx.profile)
+	tx.profMap = nil
 	r.log(ins.StepID, "update", tx.now, "")
 }
 
 func (tx *txn) webhook(r *Run, p *flows.Program, ins *flows.Instruction, cursor time.Time) {
 	body := map[string]any{}
 	for name, x := range ins.Body {
-		if v, err := x.Eval(tx.vars(r, tx.evMap)); err == nil {
+		if v, err := x.Eval(tx.vars(r, tx.evMap())); err == nil {
 			body[name] = v
 		}
 	}

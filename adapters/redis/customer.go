@@ -185,21 +185,13 @@ func (s *CustomerStore) Commit(ctx context.Context, c *CustomerCommit) error {
 		s.keys.CustomerState(c.Shop, c.Customer), s.keys.CustomerRuns(c.Shop, c.Customer),
 		s.keys.EventSeen(c.Shop, c.Customer, c.EventKey), s.keys.CustomerHistory(c.Shop, c.Customer),
 	}
-	pipe := s.client.Pipeline()
-	for _, t := range c.Timers {
-		s.timers.QueueSchedule(pipe, t)
+	n, err := s.commit(ctx, c.Timers, keys, args, true)
+	if err != nil && goredis.HasErrorPrefix(err, "NOSCRIPT") {
+		// A server that has not seen the script (new, restarted, flushed):
+		// send its source this once. The timers are upserts, so queueing
+		// them again is harmless.
+		n, err = s.commit(ctx, c.Timers, keys, args, false)
 	}
-	res := commitScript.EvalSha(ctx, pipe, keys, args...)
-	if _, err := pipe.Exec(ctx); err != nil && goredis.HasErrorPrefix(err, "NOSCRIPT") {
-		// First use on this server: load the scripts and go again.
-		pipe = s.client.Pipeline()
-		for _, t := range c.Timers {
-			s.timers.QueueSchedule(pipe, t)
-		}
-		res = commitScript.Eval(ctx, pipe, keys, args...)
-		_, _ = pipe.Exec(ctx)
-	}
-	n, err := res.Int64()
 	if err != nil {
 		return fmt.Errorf("committing customer: %w", err)
 	}
@@ -210,6 +202,25 @@ func (s *CustomerStore) Commit(ctx context.Context, c *CustomerCommit) error {
 		return ErrDuplicate
 	}
 	return nil
+}
+
+// commit sends the timers and the commit script in one pipeline and returns
+// the script's reply.
+func (s *CustomerStore) commit(ctx context.Context, timers []Timer, keys []string, args []any, bySHA bool) (int64, error) {
+	pipe := s.client.Pipeline()
+	for _, t := range timers {
+		s.timers.QueueSchedule(pipe, t)
+	}
+	var res *goredis.Cmd
+	if bySHA {
+		res = commitScript.EvalSha(ctx, pipe, keys, args...)
+	} else {
+		res = commitScript.Eval(ctx, pipe, keys, args...)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return 0, err
+	}
+	return res.Int64()
 }
 
 // History returns the customer's finished runs, newest first.

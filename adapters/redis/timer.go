@@ -113,13 +113,16 @@ func (t *Timers) ScheduleMany(ctx context.Context, timers []Timer) error {
 
 // QueueSchedule queues the upsert of tm on pipe, for callers that write
 // timers in the same round trip as their own commands (the processor's
-// commit). It sends the script's source (EVAL), so it works on a server
-// that has not seen the script yet, and does not validate tm: a zero due
-// time fires at once.
+// commit). It queues plain commands, record first and due time second, so
+// a claim never sees a due member without its record; rewriting the record
+// forgets a lease in flight exactly as the schedule script does. It does
+// not validate tm: a zero due time fires at once.
 func (t *Timers) QueueSchedule(pipe goredis.Pipeliner, tm Timer) {
 	s := t.ShardOf(tm.ID)
-	scheduleScript.Eval(context.Background(), pipe, t.keys(s),
-		member(tm.ID), tm.Due.UnixMilli(), encodeRecord(tm.ID, tm.Payload))
+	m := member(tm.ID)
+	ctx := context.Background()
+	pipe.HSet(ctx, t.cfg.Keys.TimerPayload(s), m, encodeRecord(tm.ID, tm.Payload))
+	pipe.ZAdd(ctx, t.cfg.Keys.TimerDue(s), goredis.Z{Score: float64(tm.Due.UnixMilli()), Member: m})
 }
 
 // Cancel removes a timer, in flight or not. Cancelling an unknown id is not

@@ -169,6 +169,7 @@ func readBanner(t *testing.T, r io.Reader) map[string]string {
 	sc := bufio.NewScanner(r)
 	addrRe := regexp.MustCompile(`running: (http://\S+)`)
 	secretRe := regexp.MustCompile(`webhook secret: (\S+)`)
+	tokenRe := regexp.MustCompile(`Admin token: (\S+)`)
 	for sc.Scan() {
 		line := sc.Text()
 		if m := addrRe.FindStringSubmatch(line); m != nil {
@@ -176,6 +177,9 @@ func readBanner(t *testing.T, r io.Reader) map[string]string {
 		}
 		if m := secretRe.FindStringSubmatch(line); m != nil {
 			banner["secret"] = m[1]
+		}
+		if m := tokenRe.FindStringSubmatch(line); m != nil {
+			banner["token"] = m[1]
 		}
 		if strings.Contains(line, "Stop with Ctrl-C") {
 			break

@@ -36,8 +36,10 @@ func TestServeRecoversAnAbandonedCheckoutEndToEnd(t *testing.T) {
 	defer cancel()
 	done := make(chan int, 1)
 	go func() {
-		done <- cli.Run(ctx, []string{"serve", "--http-addr", "127.0.0.1:0", "--data-dir", dir,
-			"--flows", flowsDir, "--log-level", "warn"}, cli.IO{
+		done <- cli.Run(ctx, []string{
+			"serve", "--http-addr", "127.0.0.1:0", "--data-dir", dir,
+			"--flows", flowsDir, "--log-level", "warn",
+		}, cli.IO{
 			Stdout: syncBuffer{pw}, Stderr: io.Discard, Getenv: env(nil),
 		})
 		_ = pw.Close()

@@ -354,3 +354,31 @@ func TestSubMillisecondTriggerTimesStillFire(t *testing.T) {
 	b.advance(t, at.Add(time.Hour))
 	require.Len(t, b.outbox.all(), 1, "a timer stored in milliseconds still wakes its run")
 }
+
+func TestHandleBatchAppliesEachEventOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ann := checkout("tok-ann", t0)
+	bob := checkout("tok-bob", t0)
+	bob.Customer.Email = "bob@example.com"
+	bob.Data.(*event.Checkout).Email = "bob@example.com"
+	annOrder := order("o1", "tok-other", t0.Add(time.Minute)) // ann again: handled after the round
+	errs := b.engine.HandleBatch(context.Background(), []*event.Event{ann, bob, ann, annOrder})
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	errs = b.engine.HandleBatch(context.Background(), []*event.Event{bob, ann}) // late duplicates
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	st, err := b.store.Load(context.Background(), "demo", "e:ann@example.com", "x")
+	require.NoError(t, err)
+	require.Equal(t, 1, st.Profile.OrdersCount)
+	require.Empty(t, st.Runs, "ann's order (same email) ended her run")
+	st, err = b.store.Load(context.Background(), "demo", "e:bob@example.com", "x")
+	require.NoError(t, err)
+	require.Len(t, st.Runs, 1, "one run for bob's checkout")
+	b.advance(t, t0.Add(time.Hour))
+	require.Len(t, b.outbox.all(), 1, "ann ordered since her checkout: only bob's reminder")
+	require.Equal(t, "bob@example.com", b.outbox.all()[0].To)
+}

@@ -96,3 +96,18 @@ type Timers interface {
 type Outbox interface {
 	PublishSends(ctx context.Context, sends []SendCommand) error
 }
+
+// BatchStateStore is a StateStore that also loads and commits several
+// customers in one round trip each; Engine.HandleBatch uses it.
+type BatchStateStore interface {
+	StateStore
+	// LoadMany loads one state per request, in order.
+	LoadMany(ctx context.Context, reqs []LoadRequest) ([]*State, error)
+	// CommitMany applies the commits in one round trip and returns each
+	// one's outcome (nil, or an error wrapping ErrConflict); err is a
+	// failure of the round trip itself.
+	CommitMany(ctx context.Context, cs []*Commit) ([]error, error)
+}
+
+// LoadRequest names one customer and event to load.
+type LoadRequest struct{ Shop, Customer, EventKey string }

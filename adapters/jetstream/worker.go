@@ -17,6 +17,16 @@ import (
 // other error after the worker's backoff for the attempt.
 type Handler func(ctx context.Context, subject string, data []byte) error
 
+// BatchItem is one message of a batch.
+type BatchItem struct {
+	Subject string
+	Data    []byte
+}
+
+// BatchHandler handles several messages and returns one error per item, in
+// order, each with Handler's meaning.
+type BatchHandler func(ctx context.Context, items []BatchItem) []error
+
 // ErrPermanent marks a message that can never succeed (poison, or a resource
 // that no longer exists): it is terminated instead of retried.
 var ErrPermanent = errors.New("permanent failure")
@@ -31,7 +41,7 @@ type Worker struct {
 	js   jetstream.JetStream
 	cc   jetstream.ConsumeContext
 	wg   sync.WaitGroup
-	sem  chan struct{}
+	msgs chan jetstream.Msg
 	stop context.CancelFunc
 }
 
@@ -40,7 +50,7 @@ func NewWorker(js jetstream.JetStream, cfg WorkerConfig) (*Worker, error) {
 	if err := cfg.fill(); err != nil {
 		return nil, err
 	}
-	return &Worker{cfg: cfg, js: js, sem: make(chan struct{}, cfg.Workers)}, nil
+	return &Worker{cfg: cfg, js: js, msgs: make(chan jetstream.Msg)}, nil
 }
 
 // Start creates or updates the consumer and starts consuming. Messages are
@@ -53,7 +63,7 @@ func (w *Worker) Start(ctx context.Context) error {
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       w.cfg.AckWait,
 		MaxDeliver:    w.cfg.MaxDeliver,
-		MaxAckPending: w.cfg.Workers * 4,
+		MaxAckPending: w.cfg.Workers * w.cfg.MaxBatch * 2,
 		DeliverPolicy: jetstream.DeliverAllPolicy,
 	})
 	if err != nil {
@@ -61,39 +71,94 @@ func (w *Worker) Start(ctx context.Context) error {
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	w.stop = cancel
-	cc, err := cons.Consume(func(msg jetstream.Msg) {
-		w.sem <- struct{}{}
-		w.wg.Add(1)
-		go func() {
-			defer func() { <-w.sem; w.wg.Done() }()
-			w.handle(runCtx, msg)
-		}()
-	}, jetstream.PullMaxMessages(w.cfg.Workers))
+	for range w.cfg.Workers {
+		w.wg.Go(func() { w.loop(runCtx) })
+	}
+	// The callback hands each message to a free worker: it blocks while
+	// all are busy, so the client buffers at most a pull's worth.
+	cc, err := cons.Consume(func(msg jetstream.Msg) { w.msgs <- msg },
+		jetstream.PullMaxMessages(w.cfg.Workers*w.cfg.MaxBatch))
 	if err != nil {
 		cancel()
+		close(w.msgs)
+		w.wg.Wait()
 		return fmt.Errorf("consuming %s: %w", w.cfg.Durable, err)
 	}
 	w.cc = cc
 	return nil
 }
 
-func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) {
-	log := w.cfg.Logger.With(zap.String("subject", msg.Subject()))
-	done := make(chan struct{})
-	go func() { // keep long work from being redelivered
-		t := time.NewTicker(w.cfg.AckWait / 2)
-		defer t.Stop()
-		for {
+// loop is one worker: it takes a message, and with a BatchHandler every
+// other message already waiting, up to MaxBatch.
+func (w *Worker) loop(ctx context.Context) {
+	for msg := range w.msgs {
+		if w.cfg.BatchHandler == nil {
+			w.handle(ctx, msg)
+			continue
+		}
+		batch := []jetstream.Msg{msg}
+	fill:
+		for len(batch) < w.cfg.MaxBatch {
 			select {
-			case <-done:
-				return
-			case <-t.C:
-				_ = msg.InProgress()
+			case m, ok := <-w.msgs:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, m)
+			default:
+				break fill
 			}
 		}
-	}()
+		w.handleBatch(ctx, batch)
+	}
+}
+
+// keepAlive tells the server the messages are in progress every AckWait/2
+// until done is closed.
+func (w *Worker) keepAlive(done <-chan struct{}, msgs ...jetstream.Msg) {
+	t := time.NewTicker(w.cfg.AckWait / 2)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-t.C:
+			for _, m := range msgs {
+				_ = m.InProgress()
+			}
+		}
+	}
+}
+
+func (w *Worker) handleBatch(ctx context.Context, batch []jetstream.Msg) {
+	done := make(chan struct{})
+	go w.keepAlive(done, batch...)
+	items := make([]BatchItem, len(batch))
+	for i, m := range batch {
+		items[i] = BatchItem{Subject: m.Subject(), Data: m.Data()}
+	}
+	errs := w.cfg.BatchHandler(ctx, items)
+	close(done)
+	for i, m := range batch {
+		var err error
+		if i < len(errs) {
+			err = errs[i]
+		}
+		w.settle(m, err)
+	}
+}
+
+func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) {
+	done := make(chan struct{})
+	go w.keepAlive(done, msg)
 	err := w.cfg.Handler(ctx, msg.Subject(), msg.Data())
 	close(done)
+	w.settle(msg, err)
+}
+
+// settle acks, terminates or naks a message by its handler's error.
+func (w *Worker) settle(msg jetstream.Msg, err error) {
+	log := w.cfg.Logger.With(zap.String("subject", msg.Subject()))
 	var ra retryAfter
 	switch {
 	case err == nil:
@@ -116,18 +181,27 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) {
 	}
 }
 
-// Stop stops pulling, waits for messages in hand until ctx ends, and then
-// cancels the handlers' context. Safe before Start and twice.
+// Stop stops pulling, lets the workers finish the messages in hand until
+// ctx ends, and then cancels the handlers' context. Safe before Start and
+// twice.
 func (w *Worker) Stop(ctx context.Context) {
 	if w.cc == nil {
 		return
 	}
-	w.cc.Drain()
+	cc := w.cc
+	w.cc = nil
+	cc.Drain()
+	select { // the callback delivers what the client buffered first
+	case <-cc.Closed():
+	case <-ctx.Done():
+	}
 	done := make(chan struct{})
 	go func() { w.wg.Wait(); close(done) }()
+	go func() { <-cc.Closed(); close(w.msgs) }()
 	select {
 	case <-done:
 	case <-ctx.Done():
+		w.stop()
 	}
 	w.stop()
 	<-done

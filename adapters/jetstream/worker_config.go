@@ -16,8 +16,15 @@ type WorkerConfig struct {
 	Durable string
 	// FilterSubject limits the consumer to matching subjects. Default: all.
 	FilterSubject string
-	// Handler handles one message. Required.
+	// Handler handles one message. Required unless BatchHandler is set.
 	Handler Handler
+	// BatchHandler, when set, receives the messages a worker finds waiting,
+	// up to MaxBatch at once (a worker never waits to fill a batch, so
+	// batches form only under load), and returns one error per message,
+	// with Handler's meaning.
+	BatchHandler BatchHandler
+	// MaxBatch bounds a batch. Default 16.
+	MaxBatch int
 	// Workers is the number of messages handled at once. Default 4.
 	Workers int
 	// AckWait is how long the server waits for an ack before redelivering.
@@ -37,8 +44,14 @@ func (c *WorkerConfig) fill() error {
 	if c.Stream == "" || c.Durable == "" {
 		return errors.New("jetstream worker: Stream and Durable are required")
 	}
-	if c.Handler == nil {
-		return errors.New("jetstream worker: Handler is required")
+	if c.Handler == nil && c.BatchHandler == nil {
+		return errors.New("jetstream worker: Handler or BatchHandler is required")
+	}
+	if c.MaxBatch <= 0 {
+		c.MaxBatch = 16
+	}
+	if c.BatchHandler == nil {
+		c.MaxBatch = 1
 	}
 	if c.Workers <= 0 {
 		c.Workers = 4

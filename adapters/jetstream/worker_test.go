@@ -91,3 +91,56 @@ func TestWorkerStopBeforeStart(t *testing.T) {
 	w.Stop(context.Background())
 	w.Stop(context.Background())
 }
+
+func TestWorkerBatchesWaitingMessages(t *testing.T) {
+	t.Parallel()
+	srv := jetstreamtest.Start(t)
+	ctx := context.Background()
+	pub := jetstream.NewPublisher(srv.Conn.JS)
+	const n = 200
+	for i := range n {
+		_, err := pub.Publish(ctx, "fetch.test.shop", fmt.Sprint(i), []byte(fmt.Sprint(i)))
+		require.NoError(t, err)
+	}
+	var mu sync.Mutex
+	seen := map[string]int{}
+	largest := 0
+	all := make(chan struct{})
+	w, err := jetstream.NewWorker(srv.Conn.JS, jetstream.WorkerConfig{
+		Stream: jetstream.StreamFetch, Durable: "batch", Workers: 2, MaxBatch: 8,
+		BatchHandler: func(_ context.Context, items []jetstream.BatchItem) []error {
+			mu.Lock()
+			defer mu.Unlock()
+			largest = max(largest, len(items))
+			errs := make([]error, len(items))
+			for i, it := range items {
+				seen[string(it.Data)]++
+				if string(it.Data) == "7" && seen["7"] == 1 {
+					errs[i] = errors.New("once more") // redelivered after the backoff
+				}
+			}
+			if len(seen) == n && seen["7"] == 2 {
+				close(all)
+			}
+			return errs
+		},
+		Backoff: func(uint64) time.Duration { return 10 * time.Millisecond },
+	})
+	require.NoError(t, err)
+	require.NoError(t, w.Start(ctx))
+	t.Cleanup(func() { w.Stop(context.Background()) })
+	select {
+	case <-all:
+	case <-time.After(10 * time.Second):
+		t.Fatal("not every message was handled")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	require.LessOrEqual(t, largest, 8)
+	require.Greater(t, largest, 1, "a backlog is handed over in batches")
+	for k, c := range seen {
+		if k != "7" {
+			require.Equal(t, 1, c, "message %s", k)
+		}
+	}
+}

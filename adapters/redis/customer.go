@@ -83,32 +83,58 @@ func NewCustomerStore(client goredis.UniversalClient, keys Keys, timers TimerQue
 // Load reads the customer's state and the idempotency record of eventKey
 // in one round trip (one pipeline on the customer's slot).
 func (s *CustomerStore) Load(ctx context.Context, shop, customer, eventKey string) (*CustomerState, error) {
+	out, err := s.LoadMany(ctx, []LoadRequest{{Shop: shop, Customer: customer, EventKey: eventKey}})
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// LoadRequest names one customer and event to load.
+type LoadRequest struct{ Shop, Customer, EventKey string }
+
+// LoadMany loads several customers in one round trip (one pipeline).
+func (s *CustomerStore) LoadMany(ctx context.Context, reqs []LoadRequest) ([]*CustomerState, error) {
+	type pending struct {
+		st   *goredis.SliceCmd
+		runs *goredis.MapStringStringCmd
+		seen *goredis.StringCmd
+	}
 	pipe := s.client.Pipeline()
-	st := pipe.HMGet(ctx, s.keys.CustomerState(shop, customer), "v", "p", "x", "r")
-	runs := pipe.HGetAll(ctx, s.keys.CustomerRuns(shop, customer))
-	seen := pipe.Get(ctx, s.keys.EventSeen(shop, customer, eventKey))
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, goredis.Nil) {
-		return nil, fmt.Errorf("loading customer: %w", err)
-	}
-	out := &CustomerState{Runs: map[string][]byte{}}
-	vals := st.Val()
-	if len(vals) == 4 {
-		if v, ok := vals[0].(string); ok {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("customer version %q: %w", v, err)
-			}
-			out.Version = n
+	ps := make([]pending, len(reqs))
+	for i, r := range reqs {
+		ps[i] = pending{
+			st:   pipe.HMGet(ctx, s.keys.CustomerState(r.Shop, r.Customer), "v", "p", "x", "r"),
+			runs: pipe.HGetAll(ctx, s.keys.CustomerRuns(r.Shop, r.Customer)),
+			seen: pipe.Get(ctx, s.keys.EventSeen(r.Shop, r.Customer, r.EventKey)),
 		}
-		out.Profile = bytesOf(vals[1])
-		out.Exits = bytesOf(vals[2])
-		out.Reentry = bytesOf(vals[3])
 	}
-	for id, r := range runs.Val() {
-		out.Runs[id] = []byte(r)
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, goredis.Nil) {
+		return nil, fmt.Errorf("loading customers: %w", err)
 	}
-	if b, err := seen.Bytes(); err == nil {
-		out.Seen = b
+	out := make([]*CustomerState, len(reqs))
+	for i, p := range ps {
+		st := &CustomerState{Runs: map[string][]byte{}}
+		vals := p.st.Val()
+		if len(vals) == 4 {
+			if v, ok := vals[0].(string); ok {
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil {
+					return nil, fmt.Errorf("customer version %q: %w", v, err)
+				}
+				st.Version = n
+			}
+			st.Profile = bytesOf(vals[1])
+			st.Exits = bytesOf(vals[2])
+			st.Reentry = bytesOf(vals[3])
+		}
+		for id, r := range p.runs.Val() {
+			st.Runs[id] = []byte(r)
+		}
+		if b, err := p.seen.Bytes(); err == nil {
+			st.Seen = b
+		}
+		out[i] = st
 	}
 	return out, nil
 }
@@ -159,6 +185,78 @@ return nv
 // Commit applies c: its timers and the commit script in one round trip.
 // It returns ErrConflict or ErrDuplicate when the script refuses.
 func (s *CustomerStore) Commit(ctx context.Context, c *CustomerCommit) error {
+	errs, err := s.CommitMany(ctx, []*CustomerCommit{c})
+	if err != nil {
+		return err
+	}
+	return errs[0]
+}
+
+// CommitMany applies several commits in one round trip: every commit's
+// timers, then every commit script, in one pipeline. The result holds each
+// commit's outcome (nil, ErrConflict or ErrDuplicate); err is a failure of
+// the round trip itself.
+func (s *CustomerStore) CommitMany(ctx context.Context, cs []*CustomerCommit) ([]error, error) {
+	res, err := s.commitPipe(ctx, cs, true)
+	if err != nil && goredis.HasErrorPrefix(err, "NOSCRIPT") {
+		// A server that has not seen the script (new, restarted, flushed):
+		// send its source this once. The timers are upserts, so queueing
+		// them again is harmless.
+		res, err = s.commitPipe(ctx, cs, false)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("committing customers: %w", err)
+	}
+	out := make([]error, len(cs))
+	for i, r := range res {
+		n, err := r.Int64()
+		switch {
+		case err != nil:
+			out[i] = fmt.Errorf("committing customer: %w", err)
+		case n == -1:
+			out[i] = ErrConflict
+		case n == -2:
+			out[i] = ErrDuplicate
+		}
+	}
+	return out, nil
+}
+
+// commitPipe sends the commits' timers and scripts in one pipeline.
+func (s *CustomerStore) commitPipe(ctx context.Context, cs []*CustomerCommit, bySHA bool) ([]*goredis.Cmd, error) {
+	pipe := s.client.Pipeline()
+	for _, c := range cs {
+		for _, t := range c.Timers {
+			s.timers.QueueSchedule(pipe, t)
+		}
+	}
+	res := make([]*goredis.Cmd, len(cs))
+	for i, c := range cs {
+		keys, args := s.commitArgs(c)
+		if bySHA {
+			res[i] = commitScript.EvalSha(ctx, pipe, keys, args...)
+		} else {
+			res[i] = commitScript.Eval(ctx, pipe, keys, args...)
+		}
+	}
+	_, err := pipe.Exec(ctx)
+	if err != nil {
+		// A script's own refusal is its reply, not an error; any error here
+		// is the round trip's (or NOSCRIPT).
+		for _, r := range res {
+			if r.Err() != nil && goredis.HasErrorPrefix(r.Err(), "NOSCRIPT") {
+				return nil, r.Err()
+			}
+		}
+		if _, ok := err.(goredis.Error); !ok { //nolint:errorlint // go-redis reply errors are values of this type
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// commitArgs builds the commit script's keys and arguments.
+func (s *CustomerStore) commitArgs(c *CustomerCommit) ([]string, []any) {
 	args := make([]any, 0, 12+2*len(c.Runs)+2*len(c.Finished))
 	flag := func(b []byte) (string, []byte) {
 		if b == nil {
@@ -185,42 +283,7 @@ func (s *CustomerStore) Commit(ctx context.Context, c *CustomerCommit) error {
 		s.keys.CustomerState(c.Shop, c.Customer), s.keys.CustomerRuns(c.Shop, c.Customer),
 		s.keys.EventSeen(c.Shop, c.Customer, c.EventKey), s.keys.CustomerHistory(c.Shop, c.Customer),
 	}
-	n, err := s.commit(ctx, c.Timers, keys, args, true)
-	if err != nil && goredis.HasErrorPrefix(err, "NOSCRIPT") {
-		// A server that has not seen the script (new, restarted, flushed):
-		// send its source this once. The timers are upserts, so queueing
-		// them again is harmless.
-		n, err = s.commit(ctx, c.Timers, keys, args, false)
-	}
-	if err != nil {
-		return fmt.Errorf("committing customer: %w", err)
-	}
-	switch n {
-	case -1:
-		return ErrConflict
-	case -2:
-		return ErrDuplicate
-	}
-	return nil
-}
-
-// commit sends the timers and the commit script in one pipeline and returns
-// the script's reply.
-func (s *CustomerStore) commit(ctx context.Context, timers []Timer, keys []string, args []any, bySHA bool) (int64, error) {
-	pipe := s.client.Pipeline()
-	for _, t := range timers {
-		s.timers.QueueSchedule(pipe, t)
-	}
-	var res *goredis.Cmd
-	if bySHA {
-		res = commitScript.EvalSha(ctx, pipe, keys, args...)
-	} else {
-		res = commitScript.Eval(ctx, pipe, keys, args...)
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		return 0, err
-	}
-	return res.Int64()
+	return keys, args
 }
 
 // History returns the customer's finished runs, newest first.

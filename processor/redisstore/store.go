@@ -15,7 +15,7 @@ type Store struct {
 	customers *redis.CustomerStore
 }
 
-var _ processor.StateStore = (*Store)(nil)
+var _ processor.BatchStateStore = (*Store)(nil)
 
 // New returns a Store.
 func New(customers *redis.CustomerStore) *Store { return &Store{customers: customers} }
@@ -26,6 +26,29 @@ func (s *Store) Load(ctx context.Context, shop, customer, eventKey string) (*pro
 	if err != nil {
 		return nil, err
 	}
+	return decodeState(raw)
+}
+
+// LoadMany implements processor.BatchStateStore.
+func (s *Store) LoadMany(ctx context.Context, reqs []processor.LoadRequest) ([]*processor.State, error) {
+	rr := make([]redis.LoadRequest, len(reqs))
+	for i, r := range reqs {
+		rr[i] = redis.LoadRequest{Shop: r.Shop, Customer: r.Customer, EventKey: r.EventKey}
+	}
+	raws, err := s.customers.LoadMany(ctx, rr)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*processor.State, len(raws))
+	for i, raw := range raws {
+		if out[i], err = decodeState(raw); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func decodeState(raw *redis.CustomerState) (*processor.State, error) {
 	st := &processor.State{Version: raw.Version, Runs: map[string]*processor.Run{}}
 	if raw.Profile != nil {
 		st.Profile = &processor.Profile{}
@@ -63,6 +86,36 @@ func (s *Store) Load(ctx context.Context, shop, customer, eventKey string) (*pro
 // committed first is reported as a conflict: the engine reloads, finds the
 // record and re-issues its effects.
 func (s *Store) Commit(ctx context.Context, c *processor.Commit) error {
+	errs, err := s.CommitMany(ctx, []*processor.Commit{c})
+	if err != nil {
+		return err
+	}
+	return errs[0]
+}
+
+// CommitMany implements processor.BatchStateStore.
+func (s *Store) CommitMany(ctx context.Context, cs []*processor.Commit) ([]error, error) {
+	rcs := make([]*redis.CustomerCommit, len(cs))
+	for i, c := range cs {
+		rc, err := encodeCommit(c)
+		if err != nil {
+			return nil, err
+		}
+		rcs[i] = rc
+	}
+	results, err := s.customers.CommitMany(ctx, rcs)
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range results {
+		if errors.Is(r, redis.ErrConflict) || errors.Is(r, redis.ErrDuplicate) {
+			results[i] = fmt.Errorf("%w: %w", processor.ErrConflict, r)
+		}
+	}
+	return results, nil
+}
+
+func encodeCommit(c *processor.Commit) (*redis.CustomerCommit, error) {
 	rc := &redis.CustomerCommit{
 		Shop: c.Shop, Customer: c.Customer, EventKey: c.EventKey, Version: c.Version,
 		Runs: map[string][]byte{}, Finished: map[string][]byte{}, SeenTTL: c.SeenTTL,
@@ -70,27 +123,27 @@ func (s *Store) Commit(ctx context.Context, c *processor.Commit) error {
 	var err error
 	if c.Profile != nil {
 		if rc.Profile, err = json.Marshal(c.Profile); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if c.Exits != nil {
 		if rc.Exits, err = json.Marshal(c.Exits); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if c.Reentry != nil {
 		if rc.Reentry, err = json.Marshal(c.Reentry); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for _, r := range c.Runs {
 		if rc.Runs[r.ID], err = json.Marshal(r); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for _, r := range c.Finished {
 		if rc.Finished[r.ID], err = json.Marshal(r); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	eff := c.Effects
@@ -98,16 +151,12 @@ func (s *Store) Commit(ctx context.Context, c *processor.Commit) error {
 		eff = &processor.Effects{}
 	}
 	if rc.Effects, err = json.Marshal(eff); err != nil {
-		return err
+		return nil, err
 	}
 	for _, t := range eff.Schedule {
 		rc.Timers = append(rc.Timers, redis.Timer{ID: t.ID, Due: t.Due, Payload: []byte(t.Payload)})
 	}
-	err = s.customers.Commit(ctx, rc)
-	if errors.Is(err, redis.ErrConflict) || errors.Is(err, redis.ErrDuplicate) {
-		return fmt.Errorf("%w: %w", processor.ErrConflict, err)
-	}
-	return err
+	return rc, nil
 }
 
 // Runs returns a customer's active and finished runs (for explain and

@@ -111,7 +111,7 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 	}
 	worker, err := jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
 		Stream: jetstream.StreamEvents, Durable: processorDurable, FilterSubject: jetstream.SubjectsEvents,
-		Workers: 16, Handler: eventHandler(engine), Logger: log.Named("processor"),
+		Workers: 8, MaxBatch: 16, BatchHandler: eventBatchHandler(engine), Logger: log.Named("processor"),
 	})
 	if err != nil {
 		return nil, err
@@ -162,20 +162,32 @@ func (p *processing) stop(ctx context.Context) {
 	p.dlq.Stop()
 }
 
-// eventHandler decodes an EVENTS message and hands it to the engine.
-func eventHandler(h processor.Handler) jetstream.Handler {
-	return func(ctx context.Context, _ string, data []byte) error {
-		var ev event.Event
-		if err := json.Unmarshal(data, &ev); err != nil {
-			return fmt.Errorf("%w: decoding event: %w", jetstream.ErrPermanent, err)
+// eventBatchHandler decodes EVENTS messages and hands the valid ones to
+// the engine as one batch; a message that cannot be decoded is poison.
+func eventBatchHandler(e *processor.Engine) jetstream.BatchHandler {
+	return func(ctx context.Context, items []jetstream.BatchItem) []error {
+		errs := make([]error, len(items))
+		evs := make([]*event.Event, 0, len(items))
+		idx := make([]int, 0, len(items))
+		for i, it := range items {
+			var ev event.Event
+			if err := json.Unmarshal(it.Data, &ev); err != nil {
+				errs[i] = fmt.Errorf("%w: decoding event: %w", jetstream.ErrPermanent, err)
+				continue
+			}
+			if err := ev.Validate(); err != nil {
+				errs[i] = fmt.Errorf("%w: %w", jetstream.ErrPermanent, err)
+				continue
+			}
+			evs = append(evs, &ev)
+			idx = append(idx, i)
 		}
-		if err := ev.Validate(); err != nil {
-			return fmt.Errorf("%w: %w", jetstream.ErrPermanent, err)
+		for k, err := range e.HandleBatch(ctx, evs) {
+			if errors.Is(err, processor.ErrPermanent) {
+				err = fmt.Errorf("%w: %w", jetstream.ErrPermanent, err)
+			}
+			errs[idx[k]] = err
 		}
-		err := h.Handle(ctx, &ev)
-		if errors.Is(err, processor.ErrPermanent) {
-			return fmt.Errorf("%w: %w", jetstream.ErrPermanent, err)
-		}
-		return err
+		return errs
 	}
 }

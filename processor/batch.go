@@ -74,7 +74,7 @@ func (e *Engine) HandleBatch(ctx context.Context, evs []*event.Event) []error {
 			errs[it.i] = e.reissue(ctx, st.Seen)
 			continue
 		}
-		tx, err := e.apply(ev, it.cust, it.key, states[j])
+		tx, err := e.apply(ctx, ev, it.cust, it.key, states[j])
 		if err != nil {
 			errs[it.i] = err
 			continue

@@ -53,7 +53,7 @@ func (e *Engine) Handle(ctx context.Context, ev *event.Event) error {
 			e.metrics.events.WithLabelValues(string(ev.Type), "duplicate").Inc()
 			return e.reissue(ctx, st.Seen)
 		}
-		tx, err := e.apply(ev, cust, key, st)
+		tx, err := e.apply(ctx, ev, cust, key, st)
 		if err != nil {
 			return err
 		}
@@ -110,6 +110,7 @@ func (e *Engine) afterCommit(ctx context.Context, tx *txn) error {
 
 // txn is one event's computation over one customer's state.
 type txn struct {
+	ctx      context.Context //nolint:containedctx // lives for one event's computation
 	e        *Engine
 	ev       *event.Event
 	evRaw    json.RawMessage
@@ -137,7 +138,7 @@ type txn struct {
 	transitions map[string]map[string]int
 }
 
-func (e *Engine) apply(ev *event.Event, cust, key string, st *State) (*txn, error) {
+func (e *Engine) apply(ctx context.Context, ev *event.Event, cust, key string, st *State) (*txn, error) {
 	raw, err := json.Marshal(ev)
 	if err != nil {
 		return nil, fmt.Errorf("%w: encoding event: %w", ErrPermanent, err)
@@ -149,7 +150,7 @@ func (e *Engine) apply(ev *event.Event, cust, key string, st *State) (*txn, erro
 		}
 	}
 	tx := &txn{
-		e: e, ev: ev, evRaw: raw, shop: shop, now: e.cfg.Now().UTC(), runEvent: map[string]map[string]any{},
+		ctx: ctx, e: e, ev: ev, evRaw: raw, shop: shop, now: e.cfg.Now().UTC(), runEvent: map[string]map[string]any{},
 		cust: cust, eventKey: key, version: st.Version,
 		profile: st.Profile, runs: map[string]*Run{}, touched: map[string]bool{},
 		exits: st.Exits, reentry: map[string]time.Time{}, transitions: map[string]map[string]int{},
@@ -281,13 +282,23 @@ func (tx *txn) vars(r *Run, ev map[string]any) map[string]any {
 	return v
 }
 
-// program returns the program a run is pinned to.
+// program returns the program a run is pinned to: the loaded one when its
+// version matches, else the archived version.
 func (tx *txn) program(r *Run) *flows.Program {
 	p := tx.e.cfg.Flows.Get(r.Flow)
-	if p == nil || p.Flow.Version != r.Version {
+	if p != nil && p.Flow.Version == r.Version {
+		return p
+	}
+	if tx.e.cfg.Archive == nil {
 		return nil
 	}
-	return p
+	old, err := tx.e.cfg.Archive.Program(tx.ctx, r.Flow, r.Version)
+	if err != nil {
+		tx.e.cfg.Logger.Warn("flow version of a run not found", zap.String("flow", r.Flow),
+			zap.Int("version", r.Version), zap.Error(err))
+		return nil
+	}
+	return old
 }
 
 // sortedRuns lists the active runs in id order, for determinism.

@@ -1,6 +1,7 @@
 package processor
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -21,6 +22,12 @@ type Programs interface {
 	Get(id string) *flows.Program
 }
 
+// Archive finds flow versions that are no longer loaded, for runs pinned
+// to them.
+type Archive interface {
+	Program(ctx context.Context, id string, version int) (*flows.Program, error)
+}
+
 // Config configures an Engine.
 type Config struct {
 	// Flows are the flows to run. Required.
@@ -31,6 +38,9 @@ type Config struct {
 	Timers Timers
 	// Outbox receives send commands. Required.
 	Outbox Outbox
+	// Archive finds the flow versions runs are pinned to when the loaded
+	// flows have moved on. Default: none (such runs end with a reason).
+	Archive Archive
 	// Shops gives shop time zones and flow switches. Default: every shop
 	// in UTC with every flow on.
 	Shops Shops

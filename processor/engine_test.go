@@ -2,6 +2,8 @@ package processor_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -381,4 +383,51 @@ func TestHandleBatchAppliesEachEventOnce(t *testing.T) {
 	b.advance(t, t0.Add(time.Hour))
 	require.Len(t, b.outbox.all(), 1, "ann ordered since her checkout: only bob's reminder")
 	require.Equal(t, "bob@example.com", b.outbox.all()[0].To)
+}
+
+func TestRunsKeepTheFlowVersionTheyStartedOn(t *testing.T) {
+	t.Parallel()
+	env := redistest.Start(t)
+	keys := redis.Keys{Prefix: env.Prefix}
+	timers, err := redis.NewTimers(redis.TimerConfig{Client: env.Client, Keys: keys})
+	require.NoError(t, err)
+	archive := redisstore.NewArchive(redis.NewFlowDefs(env.Client, keys))
+	store := redisstore.New(redis.NewCustomerStore(env.Client, keys, timers))
+	clk := &clock{now: t0}
+	out := &recorder{}
+	engineFor := func(src string) *processor.Engine {
+		f, errs := flows.Parse("v.yaml", []byte(src))
+		require.Empty(t, errs)
+		p, err := flows.Compile(f)
+		require.NoError(t, err)
+		require.NoError(t, archive.Store(context.Background(), []*flows.Program{p}))
+		set, err := flows.NewSet(p)
+		require.NoError(t, err)
+		e, err := processor.New(processor.Config{
+			Flows: set, Archive: archive, State: store, Timers: timersSeam{timers}, Outbox: out, Now: clk.Now,
+		})
+		require.NoError(t, err)
+		return e
+	}
+	v1 := engineFor(abandonedCheckout)
+	require.NoError(t, v1.Handle(context.Background(), checkout("tok1", t0)))
+	// A deploy ships version 2 with other templates; the running run keeps
+	// version 1, a new one starts on version 2.
+	v2src := strings.ReplaceAll(strings.Replace(abandonedCheckout, "version: 1", "version: 2", 1),
+		"abandoned-checkout-reminder", "v2-reminder")
+	v2 := engineFor(v2src)
+	b := &testBundle{engine: v2, store: store, timers: timers, clock: clk, outbox: out}
+	other := checkout("tok2", t0)
+	other.Customer.Email = "zed@example.com"
+	other.Data.(*event.Checkout).Email = "zed@example.com"
+	b.handle(t, other)
+	b.advance(t, t0.Add(time.Hour))
+	got := map[string]string{}
+	for _, s := range out.all() {
+		got[s.To] = fmt.Sprintf("%s v%d", s.Template, s.Version)
+	}
+	require.Equal(t, map[string]string{
+		"ann@example.com": "abandoned-checkout-reminder v1",
+		"zed@example.com": "v2-reminder v2",
+	}, got)
 }

@@ -81,9 +81,11 @@ func (s timersSeam) CancelMany(ctx context.Context, ids []string) error {
 
 // processing is the processor role's parts.
 type processing struct {
-	worker *jetstream.Worker
-	poller *redis.Poller
-	dlq    *jetstream.DLQMover
+	archive *redisstore.Archive
+	flows   []*flows.Program
+	worker  *jetstream.Worker
+	poller  *redis.Poller
+	dlq     *jetstream.DLQMover
 }
 
 // newProcessing builds the engine, its EVENTS worker, the timer poller and
@@ -101,8 +103,9 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 		return nil, err
 	}
 	pub := jetstream.NewPublisher(conn.JS)
+	archive := redisstore.NewArchive(redis.NewFlowDefs(rdb, keys))
 	engine, err := processor.New(processor.Config{
-		Flows: set, State: redisstore.New(redis.NewCustomerStore(rdb, keys, timers)),
+		Flows: set, Archive: archive, State: redisstore.New(redis.NewCustomerStore(rdb, keys, timers)),
 		Timers: timersSeam{timers}, Outbox: jsoutbox.New(pub), Shops: shopsSeam{shops},
 		Logger: log.Named("processor"), Registerer: reg,
 	})
@@ -133,11 +136,16 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 	if err != nil {
 		return nil, err
 	}
-	return &processing{worker: worker, poller: poller}, nil
+	return &processing{worker: worker, poller: poller, archive: archive, flows: set.All()}, nil
 }
 
 // start starts consuming; the poller runs until ctx ends.
 func (p *processing) start(ctx context.Context, conn *jetstream.Conn, log *zap.Logger) error {
+	// Keep every loaded flow version, for runs still pinned to it after a
+	// later deploy changes the flow.
+	if err := p.archive.Store(ctx, p.flows); err != nil {
+		return err
+	}
 	if err := p.worker.Start(ctx); err != nil {
 		return err
 	}

@@ -93,3 +93,21 @@ func (k Keys) OutboxMessages(shop string) string {
 func (k Keys) FlowDef(id string, version int) string {
 	return k.prefix() + ":flowdef:" + id + ":" + strconv.Itoa(version)
 }
+
+// Ledger is the send ledger entry of one message id: claimed before the
+// provider call, then its outcome.
+func (k Keys) Ledger(messageID string) string {
+	return k.prefix() + ":ledger:{" + messageID + "}"
+}
+
+// Suppression is a shop's suppression list for one channel: address →
+// reason.
+func (k Keys) Suppression(shop, channel string) string {
+	return k.prefix() + ":{s:" + shop + "}:suppress:" + channel
+}
+
+// CustomerSends holds when the customer last got marketing on each channel
+// and priority ("channel:priority" → unix ms), for smart sending.
+func (k Keys) CustomerSends(shop, customer string) string {
+	return k.prefix() + ":" + k.customerTag(shop, customer) + ":sends"
+}

@@ -71,6 +71,7 @@ func TestKeysShareSlots(t *testing.T) {
 			state := slot(k.CustomerState(c.shop, c.customer))
 			require.Equal(t, state, slot(k.CustomerRuns(c.shop, c.customer)), "%+v", c)
 			require.Equal(t, state, slot(k.CustomerHistory(c.shop, c.customer)), "%+v", c)
+			require.Equal(t, state, slot(k.CustomerSends(c.shop, c.customer)), "%+v", c)
 			for _, ev := range []string{"order.placed:demo:1", "checkout.updated:demo:{tok}:2026", ""} {
 				require.Equal(t, state, slot(k.EventSeen(c.shop, c.customer, ev)), "%+v %q", c, ev)
 			}

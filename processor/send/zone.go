@@ -1,0 +1,41 @@
+package send
+
+import (
+	"strings"
+	"time"
+)
+
+// phoneZones maps calling codes of countries that keep one time zone (or
+// nearly all their people in one) to it. Countries spanning several zones
+// (+1, +7, +52, +55, +61, …) are left out: their numbers fall back to the
+// customer's address or the shop's zone.
+var phoneZones = map[string]string{
+	"30": "Europe/Athens", "31": "Europe/Amsterdam", "32": "Europe/Brussels", "33": "Europe/Paris",
+	"34": "Europe/Madrid", "36": "Europe/Budapest", "39": "Europe/Rome", "40": "Europe/Bucharest",
+	"41": "Europe/Zurich", "43": "Europe/Vienna", "44": "Europe/London", "45": "Europe/Copenhagen",
+	"46": "Europe/Stockholm", "47": "Europe/Oslo", "48": "Europe/Warsaw", "49": "Europe/Berlin",
+	"27": "Africa/Johannesburg", "64": "Pacific/Auckland", "65": "Asia/Singapore", "81": "Asia/Tokyo",
+	"82": "Asia/Seoul", "86": "Asia/Shanghai", "90": "Europe/Istanbul", "91": "Asia/Kolkata",
+	"351": "Europe/Lisbon", "353": "Europe/Dublin", "358": "Europe/Helsinki", "420": "Europe/Prague",
+	"852": "Asia/Hong_Kong", "971": "Asia/Dubai", "972": "Asia/Jerusalem",
+}
+
+// ZoneForPhone returns the time zone of an E.164 number's country when the
+// country keeps one zone, else nil.
+func ZoneForPhone(phone string) *time.Location {
+	digits, ok := strings.CutPrefix(strings.TrimSpace(phone), "+")
+	if !ok {
+		return nil
+	}
+	for n := 3; n >= 1; n-- {
+		if len(digits) <= n {
+			continue
+		}
+		if name, ok := phoneZones[digits[:n]]; ok {
+			if loc, err := time.LoadLocation(name); err == nil {
+				return loc
+			}
+		}
+	}
+	return nil
+}

@@ -30,14 +30,18 @@ func cmd(channel, category string) *processor.SendCommand {
 
 func TestConsentMatrix(t *testing.T) {
 	t.Parallel()
-	states := []string{"", event.ConsentSubscribed, event.ConsentNotSubscribed, event.ConsentUnsubscribed,
-		event.ConsentPending, event.ConsentRedacted, event.ConsentInvalid}
+	states := []string{
+		"", event.ConsentSubscribed, event.ConsentNotSubscribed, event.ConsentUnsubscribed,
+		event.ConsentPending, event.ConsentRedacted, event.ConsentInvalid,
+	}
 	for _, channel := range []string{event.ChannelEmail, event.ChannelSMS} {
 		for _, category := range []string{"marketing", "transactional"} {
 			for _, state := range states {
 				p := profile(state, state)
-				d := send.Check(send.Input{Cmd: cmd(channel, category), Profile: p, Now: now,
-					Policy: send.Policy{Zone: time.UTC, QuietStart: 23, QuietEnd: 6}})
+				d := send.Check(send.Input{
+					Cmd: cmd(channel, category), Profile: p, Now: now,
+					Policy: send.Policy{Zone: time.UTC, QuietStart: 23, QuietEnd: 6},
+				})
 				want := send.ActionSkip
 				if category == "transactional" || state == event.ConsentSubscribed {
 					want = send.ActionSend

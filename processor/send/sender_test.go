@@ -1,0 +1,215 @@
+package send_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/boomerang-dev/boomerang/adapters/redis"
+	"github.com/boomerang-dev/boomerang/adapters/redis/redistest"
+	"github.com/boomerang-dev/boomerang/flows/event"
+	"github.com/boomerang-dev/boomerang/processor"
+	"github.com/boomerang-dev/boomerang/processor/send"
+)
+
+type fakeProvider struct {
+	mu    sync.Mutex
+	calls int
+	errs  []error // returned in turn; nil entries succeed
+}
+
+func (p *fakeProvider) Deliver(_ context.Context, d *send.Delivery) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.calls++
+	if len(p.errs) > 0 {
+		err := p.errs[0]
+		p.errs = p.errs[1:]
+		if err != nil {
+			return "", err
+		}
+	}
+	return "prov-" + d.Cmd.ID, nil
+}
+
+type memory struct {
+	mu       sync.Mutex
+	profiles map[string]*processor.Profile
+	records  []*send.Record
+	outcomes []*send.Record
+}
+
+func (m *memory) Profile(_ context.Context, _, customer string) (*processor.Profile, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.profiles[customer], nil
+}
+
+func (m *memory) Render(_ context.Context, cmd *processor.SendCommand, _ *processor.Profile) (*send.Rendered, error) {
+	return &send.Rendered{Subject: "Hi", Text: cmd.Template, Body: cmd.Template}, nil
+}
+
+func (m *memory) Record(_ context.Context, r *send.Record) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.records = append(m.records, r)
+	return nil
+}
+
+func (m *memory) Outcome(_ context.Context, r *send.Record) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.outcomes = append(m.outcomes, r)
+	return nil
+}
+
+func (m *memory) statuses() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []string
+	for _, r := range m.records {
+		out = append(out, r.Status+" "+r.Reason)
+	}
+	return out
+}
+
+type senderBundle struct {
+	sender *send.Sender
+	email  *fakeProvider
+	sms    *fakeProvider
+	mem    *memory
+	ledger *redis.Ledger
+	now    time.Time
+}
+
+func newSender(t *testing.T) *senderBundle {
+	t.Helper()
+	env := redistest.Start(t)
+	keys := redis.Keys{Prefix: env.Prefix}
+	b := &senderBundle{
+		email: &fakeProvider{}, sms: &fakeProvider{}, now: now,
+		mem:    &memory{profiles: map[string]*processor.Profile{"e:ann@example.com": profile(event.ConsentSubscribed, event.ConsentSubscribed)}},
+		ledger: redis.NewLedger(env.Client, keys, time.Hour),
+	}
+	s, err := send.NewSender(send.Config{
+		Profiles: b.mem, Ledger: b.ledger, Suppressions: redis.NewSuppressions(env.Client, keys),
+		Recents: redis.NewRecentSends(env.Client, keys), Renderer: b.mem, Recorder: b.mem, Outcomes: b.mem,
+		Providers: map[string]send.Provider{event.ChannelEmail: b.email, event.ChannelSMS: b.sms},
+		Policy: func(string) send.Policy {
+			return send.Policy{Zone: time.UTC, SmartSending: map[string]time.Duration{event.ChannelEmail: 16 * time.Hour}}
+		},
+		Now: func() time.Time { return b.now },
+	})
+	require.NoError(t, err)
+	b.sender = s
+	return b
+}
+
+func mail(id string, prio int) *processor.SendCommand {
+	return &processor.SendCommand{
+		ID: id, Shop: "demo", Flow: "f", Run: "r", Step: id, Customer: "e:ann@example.com", Channel: event.ChannelEmail,
+		Template: "t", Category: "marketing", To: "ann@example.com", Priority: prio, DueAt: now,
+	}
+}
+
+func TestAtMostOncePerRunAndStep(t *testing.T) {
+	t.Parallel()
+	b := newSender(t)
+	c := mail("r:reminder", 50)
+	require.NoError(t, b.sender.Handle(context.Background(), c))
+	require.NoError(t, b.sender.Handle(context.Background(), c)) // redelivery
+	require.Equal(t, 1, b.email.calls)
+	require.Equal(t, []string{"sent "}, b.mem.statuses())
+	require.Len(t, b.mem.outcomes, 1)
+}
+
+func TestCrashBetweenClaimAndCallSendsNothingTwice(t *testing.T) {
+	t.Parallel()
+	b := newSender(t)
+	// Another sender claimed the message and died before calling the
+	// provider: the redelivered command finds the claim and stops (the
+	// at-most-once policy; the message is lost rather than doubled).
+	ok, _, err := b.ledger.Claim(context.Background(), "r:reminder", now)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.NoError(t, b.sender.Handle(context.Background(), mail("r:reminder", 50)))
+	require.Zero(t, b.email.calls)
+}
+
+func TestTemporaryFailureIsRetriedOnce(t *testing.T) {
+	t.Parallel()
+	b := newSender(t)
+	b.email.errs = []error{send.ErrTemporary}
+	c := mail("r:reminder", 50)
+	require.ErrorIs(t, b.sender.Handle(context.Background(), c), send.ErrTemporary)
+	require.NoError(t, b.sender.Handle(context.Background(), c))
+	require.NoError(t, b.sender.Handle(context.Background(), c))
+	require.Equal(t, 2, b.email.calls, "one failed attempt, one success, no third")
+}
+
+func TestAmbiguousFailureIsNotRetried(t *testing.T) {
+	t.Parallel()
+	b := newSender(t)
+	b.email.errs = []error{send.ErrAmbiguous}
+	c := mail("r:reminder", 50)
+	require.NoError(t, b.sender.Handle(context.Background(), c))
+	require.NoError(t, b.sender.Handle(context.Background(), c))
+	require.Equal(t, 1, b.email.calls)
+	st, err := b.ledger.Get(context.Background(), c.ID)
+	require.NoError(t, err)
+	require.Equal(t, "ambiguous", st)
+}
+
+func TestProviderOptOutSuppressesTheNumber(t *testing.T) {
+	t.Parallel()
+	b := newSender(t)
+	b.sms.errs = []error{errors.Join(send.ErrUnsubscribed, errors.New("21610"))}
+	sms := mail("r:nudge", 50)
+	sms.Channel, sms.To = event.ChannelSMS, "+447700900000"
+	require.NoError(t, b.sender.Handle(context.Background(), sms))
+	next := mail("r2:nudge", 50)
+	next.Channel, next.To = event.ChannelSMS, "+447700900000"
+	next.Category = "transactional"
+	require.NoError(t, b.sender.Handle(context.Background(), next))
+	require.Equal(t, 1, b.sms.calls, "a suppressed number gets nothing, transactional included")
+	require.Contains(t, b.mem.statuses()[1], "skipped suppressed")
+}
+
+func TestSkipsAreRecordedWithTheirReason(t *testing.T) {
+	t.Parallel()
+	b := newSender(t)
+	b.mem.profiles["e:ann@example.com"] = profile(event.ConsentUnsubscribed, "")
+	require.NoError(t, b.sender.Handle(context.Background(), mail("r:reminder", 50)))
+	require.Equal(t, []string{"skipped consent"}, b.mem.statuses())
+	require.Zero(t, b.email.calls)
+}
+
+func TestSmartSendingAcrossMessages(t *testing.T) {
+	t.Parallel()
+	b := newSender(t)
+	require.NoError(t, b.sender.Handle(context.Background(), mail("a:reminder", 50)))
+	b.now = now.Add(time.Hour)
+	require.NoError(t, b.sender.Handle(context.Background(), mail("w:welcome", 20)))
+	require.NoError(t, b.sender.Handle(context.Background(), mail("a2:reminder", 50)))
+	require.Equal(t, []string{"sent ", "skipped smart_sending", "skipped smart_sending"}, b.mem.statuses())
+}
+
+func TestQuietHoursDefer(t *testing.T) {
+	t.Parallel()
+	b := newSender(t)
+	b.now = time.Date(2026, 7, 1, 23, 30, 0, 0, time.UTC) // 00:30 in London
+	sms := mail("r:nudge", 50)
+	sms.Channel, sms.To, sms.DueAt = event.ChannelSMS, "+447700900000", b.now
+	err := b.sender.Handle(context.Background(), sms)
+	var d *send.DeferError
+	require.ErrorAs(t, err, &d)
+	require.Equal(t, 7*time.Hour+30*time.Minute, d.RetryAfter(), "until 08:00 London time")
+	require.Zero(t, b.sms.calls)
+	b.now = time.Date(2026, 7, 2, 7, 0, 0, 0, time.UTC)
+	require.NoError(t, b.sender.Handle(context.Background(), sms))
+	require.Equal(t, 1, b.sms.calls, "the deferred send goes after the quiet hours")
+}

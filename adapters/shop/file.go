@@ -65,6 +65,7 @@ func Parse(b []byte, getenv func(string) string) (*Registry, error) {
 		line := 0
 		if shopsNode != nil && i < len(shopsNode.Content) {
 			line = shopsNode.Content[i].Line
+			applyDefaults(shopsNode.Content[i], s)
 		}
 		if err := s.validate(); err != nil {
 			errs = append(errs, fmt.Errorf("%d: shop %d: %w", line, i+1, err))
@@ -128,6 +129,37 @@ func findKey(root *yaml.Node, key string) *yaml.Node {
 		n = n.Content[0]
 	}
 	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// Smart-sending windows when the shops file names none; an explicit 0s
+// turns smart sending off.
+const (
+	DefaultSmartSendingEmail = 16 * time.Hour
+	DefaultSmartSendingSMS   = 24 * time.Hour
+)
+
+// applyDefaults fills the settings a shop's YAML leaves out.
+func applyDefaults(n *yaml.Node, s *Shop) {
+	ss := mappingValue(n, "smart_sending")
+	if mappingValue(ss, "email") == nil {
+		s.SmartSending.Email = DefaultSmartSendingEmail
+	}
+	if mappingValue(ss, "sms") == nil {
+		s.SmartSending.SMS = DefaultSmartSendingSMS
+	}
+}
+
+// mappingValue returns the value node of key in mapping n, or nil.
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {

@@ -114,3 +114,15 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestSmartSendingDefaultsAndExplicitZero(t *testing.T) {
+	t.Parallel()
+	reg, err := shop.Parse([]byte("shops:\n  - id: a\n    platform: shopify\n    domain: a\n  - id: b\n    platform: shopify\n    domain: b\n    smart_sending: {email: 0s}\n"), nil)
+	require.NoError(t, err)
+	a, _ := reg.Get("a")
+	require.Equal(t, 16*time.Hour, a.SmartSending.Email)
+	require.Equal(t, 24*time.Hour, a.SmartSending.SMS)
+	b, _ := reg.Get("b")
+	require.Zero(t, b.SmartSending.Email, "0s turns smart sending off")
+	require.Equal(t, 24*time.Hour, b.SmartSending.SMS)
+}

@@ -1,0 +1,185 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/mail"
+	"time"
+
+	"github.com/boomerang-dev/boomerang/adapters/redis"
+	"github.com/boomerang-dev/boomerang/adapters/sendgrid"
+	"github.com/boomerang-dev/boomerang/adapters/shop"
+	"github.com/boomerang-dev/boomerang/flows/event"
+	"github.com/boomerang-dev/boomerang/processor"
+	"github.com/boomerang-dev/boomerang/processor/redisstore"
+	"github.com/boomerang-dev/boomerang/processor/send"
+)
+
+// sendgridProvider delivers email through SendGrid with the shop's sender
+// identity.
+type sendgridProvider struct {
+	client *sendgrid.Client
+	shops  *shop.Registry
+}
+
+func (p sendgridProvider) Deliver(ctx context.Context, d *send.Delivery) (string, error) {
+	s, ok := p.shops.Get(d.Cmd.Shop)
+	if !ok {
+		return "", fmt.Errorf("%w: shop %q is not configured", send.ErrPermanent, d.Cmd.Shop)
+	}
+	from, err := mail.ParseAddress(s.Email.From)
+	if err != nil {
+		return "", fmt.Errorf("%w: shop %s email.from %q: %w", send.ErrPermanent, s.ID, s.Email.From, err)
+	}
+	e := &sendgrid.Email{
+		MessageID: d.Cmd.ID, From: sendgrid.Address{Name: from.Name, Address: from.Address},
+		To: d.Cmd.To, Subject: d.Rendered.Subject, HTML: d.Rendered.HTML, Text: d.Rendered.Text,
+		Headers: d.Rendered.Headers, Categories: []string{d.Cmd.Flow},
+		CustomArgs: map[string]string{
+			sendgrid.ArgShop: d.Cmd.Shop, sendgrid.ArgFlow: d.Cmd.Flow, sendgrid.ArgRun: d.Cmd.Run,
+			sendgrid.ArgStep: d.Cmd.Step, sendgrid.ArgCustomer: d.Cmd.Customer,
+		},
+	}
+	if s.Email.ReplyTo != "" {
+		if rt, err := mail.ParseAddress(s.Email.ReplyTo); err == nil {
+			e.ReplyTo = sendgrid.Address{Name: rt.Name, Address: rt.Address}
+		}
+	}
+	res, err := p.client.Send(ctx, e)
+	switch {
+	case err == nil:
+		return res.ProviderID, nil
+	case errors.Is(err, sendgrid.ErrAmbiguous):
+		return "", fmt.Errorf("%w: %w", send.ErrAmbiguous, err)
+	case errors.Is(err, sendgrid.ErrTemporary):
+		return "", fmt.Errorf("%w: %w", send.ErrTemporary, err)
+	default:
+		return "", fmt.Errorf("%w: %w", send.ErrPermanent, err)
+	}
+}
+
+// profilesSeam reads profiles from the processor's customer state.
+type profilesSeam struct{ store *redisstore.Store }
+
+func (p profilesSeam) Profile(ctx context.Context, shopID, customer string) (*processor.Profile, error) {
+	st, err := p.store.Load(ctx, shopID, customer, "")
+	if err != nil {
+		return nil, err
+	}
+	return st.Profile, nil
+}
+
+// outboxRecord is an outbox entry; the field names are the admin API's
+// contract (ARCHITECTURE.md).
+type outboxRecord struct {
+	ID         string            `json:"id"`
+	Shop       string            `json:"shop"`
+	Flow       string            `json:"flow"`
+	Run        string            `json:"run"`
+	Step       string            `json:"step"`
+	Channel    string            `json:"channel"`
+	To         string            `json:"to"`
+	Template   string            `json:"template"`
+	Category   string            `json:"category"`
+	Status     string            `json:"status"`
+	Reason     string            `json:"reason"`
+	CreatedAt  time.Time         `json:"created_at"`
+	UpdatedAt  time.Time         `json:"updated_at"`
+	DueAt      time.Time         `json:"due_at"`
+	Priority   int               `json:"priority"`
+	ProviderID string            `json:"provider_id,omitempty"`
+	Subject    string            `json:"subject,omitempty"`
+	Text       string            `json:"text,omitempty"`
+	HTML       string            `json:"html,omitempty"`
+	Headers    map[string]string `json:"headers,omitempty"`
+	URL        string            `json:"url,omitempty"`
+}
+
+// outboxRecorder keeps every send's outcome in the outbox the admin API
+// lists (sent, skipped, failed, and in the dev outbox never sent).
+type outboxRecorder struct{ store *redis.OutboxStore }
+
+func (o outboxRecorder) Record(ctx context.Context, r *send.Record) error {
+	c := r.Cmd
+	rec := outboxRecord{
+		ID: c.ID, Shop: c.Shop, Flow: c.Flow, Run: c.Run, Step: c.Step, Channel: c.Channel, To: c.To,
+		Template: c.Template, Category: c.Category, Status: r.Status, Reason: r.Reason, CreatedAt: c.CreatedAt,
+		UpdatedAt: r.At, DueAt: c.DueAt, Priority: c.Priority, ProviderID: r.ProviderID, URL: c.URL,
+	}
+	if rr := r.Rendered; rr != nil {
+		rec.Subject, rec.Text, rec.HTML, rec.Headers = rr.Subject, rr.Text, rr.HTML, rr.Headers
+		if c.Channel == event.ChannelSMS {
+			rec.Text = rr.Body
+		}
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	added, err := o.store.Add(ctx, c.Shop, c.ID, c.CreatedAt, b)
+	if err != nil || added {
+		return err
+	}
+	return o.store.Put(ctx, c.Shop, c.ID, b)
+}
+
+// outcomes publishes message.sent and message.failed to EVENTS.
+type outcomes struct{ pub eventPublisher }
+
+// eventPublisher stores one message and returns after its PubAck.
+type eventPublisher interface {
+	Publish(ctx context.Context, subject, msgID string, data []byte) (bool, error)
+}
+
+func (o outcomes) Outcome(ctx context.Context, r *send.Record) error {
+	var t event.Type
+	switch r.Status {
+	case send.StatusSent:
+		t = event.MessageSent
+	case send.StatusFailed:
+		t = event.MessageFailed
+	default:
+		return nil // skipped and dev-outbox messages are in the outbox only
+	}
+	c := r.Cmd
+	cust := &event.Customer{}
+	if c.Channel == event.ChannelSMS {
+		cust.Phone = c.To
+	} else {
+		cust.Email = c.To
+	}
+	ev := &event.Event{
+		SchemaVersion: event.SchemaVersion,
+		ID:            event.DeliveryID(event.PlatformBoomerang, c.Shop, c.ID, t),
+		Key:           string(t) + ":" + c.Shop + ":" + c.ID,
+		Type:          t, Shop: c.Shop, Platform: event.PlatformBoomerang,
+		OccurredAt: r.At, ReceivedAt: r.At, Customer: cust,
+		Data: &event.Message{
+			MessageID: c.ID, Channel: c.Channel, Flow: c.Flow, Run: c.Run, Step: c.Step, To: c.To,
+			ProviderID: r.ProviderID, Reason: r.Reason,
+		},
+		Source: event.Source{Topic: "sender"},
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return err
+	}
+	_, err = o.pub.Publish(ctx, ev.Subject(), ev.ID, b)
+	return err
+}
+
+// sendPolicy is a shop's sending policy from its record.
+func sendPolicy(shops *shop.Registry) func(string) send.Policy {
+	return func(id string) send.Policy {
+		s, ok := shops.Get(id)
+		if !ok {
+			return send.Policy{}
+		}
+		return send.Policy{
+			SmartSending: map[string]time.Duration{event.ChannelEmail: s.SmartSending.Email, event.ChannelSMS: s.SmartSending.SMS},
+			Zone:         s.Location(),
+		}
+	}
+}

@@ -143,7 +143,7 @@ func findKey(root *yaml.Node, key string) *yaml.Node {
 // turns smart sending off.
 const (
 	DefaultSmartSendingEmail = 16 * time.Hour
-	DefaultSmartSendingSMS   = 24 * time.Hour
+	DefaultSmartSendingText  = 24 * time.Hour // the SMS window
 )
 
 // applyDefaults fills the settings a shop's YAML leaves out.
@@ -153,7 +153,7 @@ func applyDefaults(n *yaml.Node, s *Shop) {
 		s.SmartSending.Email = DefaultSmartSendingEmail
 	}
 	if mappingValue(ss, "sms") == nil {
-		s.SmartSending.SMS = DefaultSmartSendingSMS
+		s.SmartSending.SMS = DefaultSmartSendingText
 	}
 }
 

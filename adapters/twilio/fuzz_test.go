@@ -1,0 +1,144 @@
+package twilio_test
+
+import (
+	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/boomerang-dev/boomerang/adapters/twilio"
+)
+
+// FuzzVerifySignature checks that what Sign produces verifies, that any
+// other token, URL or signature is rejected with ErrSignature, and that no
+// input panics. Seeded with Twilio's published example.
+func FuzzVerifySignature(f *testing.F) {
+	f.Add(docToken, docURL, docParams().Encode(), docSignature)
+	f.Add(docToken, "https://mycompany.com:443/myapp.php?foo=1&bar=2", docParams().Encode(), docSignature)
+	f.Add("t", "http://[::1]:80/x?y", "a=1&a=2&b=", "")
+	f.Add("", "", "", "====")
+	f.Add("\x00", "%zz://", "a=%zz", "not base64")
+	f.Fuzz(func(t *testing.T, token, rawURL, body, signature string) {
+		params, _ := url.ParseQuery(body)
+		err := twilio.VerifySignature(token, rawURL, params, signature)
+		if err != nil {
+			require.ErrorIs(t, err, twilio.ErrSignature)
+		}
+		if token == "" {
+			require.Error(t, err)
+			return
+		}
+		good := twilio.Sign(token, rawURL, params)
+		require.NoError(t, twilio.VerifySignature(token, rawURL, params, good))
+		if strings.TrimRight(token+"x", "\x00") != strings.TrimRight(token, "\x00") {
+			require.ErrorIs(t, twilio.VerifySignature(token+"x", rawURL, params, good), twilio.ErrSignature)
+		}
+		require.ErrorIs(t, twilio.VerifySignature(token, rawURL+"/extra", params, good), twilio.ErrSignature)
+		raw, decErr := base64.StdEncoding.DecodeString(good)
+		require.NoError(t, decErr)
+		raw[0] ^= 1
+		require.ErrorIs(t, twilio.VerifySignature(token, rawURL, params, base64.StdEncoding.EncodeToString(raw)), twilio.ErrSignature)
+	})
+}
+
+// FuzzSegments checks Segments' invariants on any body: the encoding is
+// GSM-7 exactly when every character is in the GSM-7 tables, and the
+// segment count lies between the tight lower bound (units / part size) and
+// the count with every character wasting a slot.
+func FuzzSegments(f *testing.F) {
+	for _, s := range []string{
+		"", "a", strings.Repeat("a", 160), strings.Repeat("a", 161), strings.Repeat("€", 81),
+		strings.Repeat("ы", 70), strings.Repeat("😀", 36), strings.Repeat("a", 152) + "[", "\xff\xfe", "Ça",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		enc, n := twilio.Segments(body)
+		if body == "" {
+			require.Equal(t, 0, n)
+			return
+		}
+		require.GreaterOrEqual(t, n, 1)
+		units := 0
+		switch enc {
+		case twilio.EncodingGSM7:
+			for _, r := range body {
+				units++
+				if strings.ContainsRune("\f^{}\\[~]|€", r) {
+					units++
+				}
+			}
+			require.True(t, utf8.ValidString(body))
+			if units <= 160 {
+				require.Equal(t, 1, n)
+				return
+			}
+			require.GreaterOrEqual(t, n*153, units)
+			require.LessOrEqual(t, n, units/152+1)
+		case twilio.EncodingUCS2:
+			for _, r := range body {
+				units += utf16.RuneLen(r)
+			}
+			if units <= 70 {
+				require.Equal(t, 1, n)
+				return
+			}
+			require.GreaterOrEqual(t, n*67, units)
+			require.LessOrEqual(t, n, units/66+1)
+		default:
+			t.Fatalf("unknown encoding %q", enc)
+		}
+	})
+}
+
+// FuzzWebhook posts any form, query and signature and checks that the
+// answer is one of the documented ones, that an unsigned request never gets
+// past 401, and that a signed one is never refused as unsigned.
+func FuzzWebhook(f *testing.F) {
+	f.Add("flow=f&mid=m&shop=demo", statusForm("delivered").Encode(), true)
+	f.Add("", inboundForm("STOP").Encode(), true)
+	f.Add("", inboundForm("help").Encode(), true)
+	f.Add("shop=%zz", "MessageSid=SM1&MessageStatus=failed&ErrorCode=30007", true)
+	f.Add("", "a=%zz&b", false)
+	f.Add("", "", true)
+	f.Fuzz(func(t *testing.T, query, body string, sign bool) {
+		b := setupWebhook(t)
+		target := "/webhooks/twilio"
+		if query != "" {
+			target += "?" + url.PathEscape(query)
+		}
+		req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "http://app.example/", strings.NewReader(body))
+		u, err := url.ParseRequestURI(target)
+		if err != nil {
+			return
+		}
+		req.URL = u
+		params, _ := url.ParseQuery(body)
+		if sign {
+			req.Header.Set(twilio.HeaderSignature, twilio.Sign(testToken, publicURL+u.RequestURI(), params))
+		}
+		rec := httptest.NewRecorder()
+		b.hook.ServeHTTP(rec, req)
+		switch rec.Code {
+		case http.StatusOK:
+			require.True(t, sign)
+			require.True(t, strings.HasPrefix(rec.Body.String(), "<Response"))
+			for _, m := range b.pub.all() {
+				require.NoError(t, m.event.Validate())
+				require.Equal(t, m.event.ID, m.msgID)
+			}
+		case http.StatusBadRequest:
+			require.True(t, sign)
+		case http.StatusUnauthorized:
+			require.False(t, sign)
+		default:
+			t.Fatalf("unexpected answer %d", rec.Code)
+		}
+	})
+}

@@ -55,8 +55,10 @@ func newRoot(stdio IO) *cobra.Command {
 		newServe(stdio, "serve", "Run every role in one process (embedded JetStream when NATS_URL is unset)"),
 		newServe(stdio, "ingest", "Run the ingest role: webhooks in, canonical events onto JetStream"),
 		newServe(stdio, "process", "Run the processor role: flows, runs and timers (needs NATS_URL and REDIS_URL)"),
+		newServe(stdio, "send", "Run the sender role: OUTBOX to SendGrid and Twilio, unsubscribe pages, the outbox API"),
 		newNormalize(stdio),
 		newFlows(stdio),
+		newRender(stdio),
 		newVersion(stdio),
 	)
 	return root

@@ -54,6 +54,7 @@ const (
 	roleServe   = "serve"
 	roleIngest  = "ingest"
 	roleProcess = "process"
+	roleSend    = "send"
 )
 
 // runRoles runs serve (every role built so far, with embedded defaults) or
@@ -67,6 +68,7 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 	log = log.With(zap.String("role", role))
 	ingesting := role == roleServe || role == roleIngest
 	processes := role == roleServe || role == roleProcess
+	sends := role == roleServe || role == roleSend
 
 	maxBody, err := int64Setting("BOOMERANG_MAX_BODY_BYTES", cfg.MaxBodyBytes)
 	if err != nil {
@@ -116,7 +118,7 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 
 	var rdb goredis.UniversalClient
 	var child *redis.Child
-	if processes {
+	if processes || sends {
 		redisURL := cfg.RedisURL
 		if redisURL == "" {
 			if role != roleServe {
@@ -160,6 +162,9 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 			return err
 		}
 		handler.Mount(srv.Mux)
+		if err := mountProviderWebhooks(srv.Mux, cfg, shops, pub, publicURL(cfg, srv), reg, log); err != nil {
+			return err
+		}
 		fetcher, err := bigcommerce.NewFetcher(bigcommerce.FetcherConfig{APIURL: cfg.BigCommerceAPIURL})
 		if err != nil {
 			return err
@@ -181,22 +186,29 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 			return err
 		}
 	}
-	if role == roleServe {
-		// Until the senders land, serve keeps send commands in the dev
-		// outbox, listed by GET /api/v1/outbox.
-		outbox := redis.NewOutboxStore(rdb, redis.Keys{})
-		dw, err := jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
-			Stream: jetstream.StreamOutbox, Durable: devOutboxDurable, FilterSubject: jetstream.SubjectsOutbox,
-			Handler: devOutboxHandler(outbox), Logger: log.Named("outbox"),
-		})
+	if sends {
+		key, err := secretKey(cfg, role)
 		if err != nil {
 			return err
 		}
-		workers = append(workers, dw)
+		signer, err := web.NewSigner(key)
+		if err != nil {
+			return err
+		}
+		sw, err := newSendWorker(cfg, conn, rdb, shops, signer, func() string { return publicURL(cfg, srv) }, log)
+		if err != nil {
+			return err
+		}
+		workers = append(workers, sw)
+		if err := web.MountUnsubscribe(srv.Mux, web.UnsubscribeConfig{
+			Signer: signer, Publisher: pub, Suppressions: redis.NewSuppressions(rdb, redis.Keys{}), Logger: log.Named("unsubscribe"),
+		}); err != nil {
+			return err
+		}
 		if adminToken, err = resolveAdminToken(cfg); err != nil {
 			return err
 		}
-		web.MountAPI(srv.Mux, web.APIConfig{Token: adminToken, Outbox: outbox, Shops: func() []string {
+		web.MountAPI(srv.Mux, web.APIConfig{Token: adminToken, Outbox: redis.NewOutboxStore(rdb, redis.Keys{}), Shops: func() []string {
 			var ids []string
 			for _, s := range shops.All() {
 				ids = append(ids, s.ID)
@@ -296,20 +308,37 @@ func printBanner(w io.Writer, addr string, emb *jetstream.Embedded, child *redis
 	}
 }
 
-// resolveAdminToken returns BOOMERANG_ADMIN_TOKEN, or for serve a token
-// derived from the secret key, stable across restarts.
+// resolveAdminToken returns BOOMERANG_ADMIN_TOKEN, or a token derived from
+// the secret key, stable across restarts.
 func resolveAdminToken(cfg *Config) (string, error) {
 	if cfg.AdminToken != "" {
 		return cfg.AdminToken, nil
 	}
-	key := cfg.SecretKey
-	if key == "" {
-		var err error
-		if key, err = loadOrCreateSecretKey(cfg.DataDir); err != nil {
-			return "", err
-		}
+	key, err := secretKey(cfg, roleServe)
+	if err != nil {
+		return "", err
 	}
 	return "bt_" + derive(key, "admin-token"), nil
+}
+
+// secretKey returns BOOMERANG_SECRET_KEY; serve generates one under the
+// data dir, the other roles must be given it (replicas must share it).
+func secretKey(cfg *Config, role string) (string, error) {
+	if cfg.SecretKey != "" {
+		return cfg.SecretKey, nil
+	}
+	if role != roleServe {
+		return "", errors.New("BOOMERANG_SECRET_KEY is required for the " + role + " role (it signs customer links; every replica needs the same)")
+	}
+	return loadOrCreateSecretKey(cfg.DataDir)
+}
+
+// publicURL is BOOMERANG_PUBLIC_URL, else http:// and the bound address.
+func publicURL(cfg *Config, srv *web.Server) string {
+	if cfg.PublicURL != "" {
+		return cfg.PublicURL
+	}
+	return "http://" + srv.Addr()
 }
 
 // setup runs start-up work that needs NATS, retrying every 2 s until it

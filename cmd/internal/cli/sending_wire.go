@@ -1,0 +1,207 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"strings"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+	"go.uber.org/zap"
+
+	"github.com/boomerang-dev/boomerang/adapters/jetstream"
+	"github.com/boomerang-dev/boomerang/adapters/redis"
+	"github.com/boomerang-dev/boomerang/adapters/sendgrid"
+	"github.com/boomerang-dev/boomerang/adapters/shop"
+	"github.com/boomerang-dev/boomerang/adapters/twilio"
+	"github.com/boomerang-dev/boomerang/adapters/web"
+	"github.com/boomerang-dev/boomerang/flows/event"
+	"github.com/boomerang-dev/boomerang/flows/template"
+	"github.com/boomerang-dev/boomerang/processor"
+	"github.com/boomerang-dev/boomerang/processor/redisstore"
+	"github.com/boomerang-dev/boomerang/processor/send"
+)
+
+// senderDurable is the senders' consumer on OUTBOX.
+const senderDurable = "sender"
+
+// renderer renders send commands with the template library, the shop's
+// identity and a signed unsubscribe link.
+type renderer struct {
+	shops     *shop.Registry
+	signer    *web.Signer
+	publicURL func() string
+	now       func() time.Time
+}
+
+func (r renderer) Render(_ context.Context, c *processor.SendCommand, p *processor.Profile) (*send.Rendered, error) {
+	s, ok := r.shops.Get(c.Shop)
+	if !ok {
+		return nil, fmt.Errorf("shop %q is not configured", c.Shop)
+	}
+	name := s.ID
+	if a, err := mail.ParseAddress(s.Email.From); err == nil && a.Name != "" {
+		name = a.Name
+	}
+	d := &template.Data{
+		Shop: template.Shop{
+			Name: name, Domain: s.Domain, URL: "https://" + strings.TrimPrefix(s.Domain, "https://"),
+			LogoURL: s.Brand.LogoURL, Color: s.Brand.Color, Address: s.Email.Address, Locale: s.Brand.Locale,
+			Timezone: s.Timezone, HelpText: s.SMS.HelpText,
+		},
+		Run: template.Run{ID: c.Run, Flow: c.Flow, Step: c.Step},
+		Now: r.now(),
+	}
+	if p != nil {
+		d.Customer = template.Customer{FirstName: p.FirstName, LastName: p.LastName}
+	}
+	if c.Channel == event.ChannelSMS {
+		d.Customer.Phone = c.To
+	} else {
+		d.Customer.Email = c.To
+	}
+	if len(c.Event) > 0 {
+		_ = json.Unmarshal(c.Event, &d.Event)
+	}
+	unsub := ""
+	if c.Category == "marketing" {
+		tok := r.signer.Sign(web.LinkClaims{
+			Shop: c.Shop, Channel: c.Channel, Address: c.To, Customer: c.Customer, Message: c.ID,
+			Flow: c.Flow, Run: c.Run, Step: c.Step,
+		})
+		unsub = strings.TrimRight(r.publicURL(), "/") + "/unsubscribe?t=" + url.QueryEscape(tok)
+		d.UnsubscribeURL = unsub
+	}
+	m, err := template.Render(c.Template, c.Category, d)
+	if err != nil {
+		return nil, err
+	}
+	out := &send.Rendered{Subject: m.Subject, HTML: m.HTML, Text: m.Text, Body: m.Body}
+	if c.Channel == event.ChannelEmail && unsub != "" {
+		out.Headers = map[string]string{
+			"List-Unsubscribe":      "<" + unsub + ">",
+			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+		}
+	}
+	return out, nil
+}
+
+// twilioProvider delivers SMS through Twilio with the shop's number.
+type twilioProvider struct {
+	client *twilio.Client
+	shops  *shop.Registry
+}
+
+func (p twilioProvider) Deliver(ctx context.Context, d *send.Delivery) (string, error) {
+	s, ok := p.shops.Get(d.Cmd.Shop)
+	if !ok {
+		return "", fmt.Errorf("%w: shop %q is not configured", send.ErrPermanent, d.Cmd.Shop)
+	}
+	m := &twilio.SMS{
+		MessageID: d.Cmd.ID, Shop: d.Cmd.Shop, Flow: d.Cmd.Flow, Run: d.Cmd.Run, Step: d.Cmd.Step,
+		To: d.Cmd.To, Body: d.Rendered.Body,
+	}
+	if strings.HasPrefix(s.SMS.From, "MG") {
+		m.MessagingServiceSID = s.SMS.From
+	} else {
+		m.From = s.SMS.From
+	}
+	res, err := p.client.Send(ctx, m)
+	switch {
+	case err == nil:
+		return res.SID, nil
+	case errors.Is(err, twilio.ErrAmbiguous):
+		return "", fmt.Errorf("%w: %w", send.ErrAmbiguous, err)
+	case errors.Is(err, twilio.ErrTemporary):
+		return "", fmt.Errorf("%w: %w", send.ErrTemporary, err)
+	case errors.Is(err, twilio.ErrUnsubscribed):
+		return "", fmt.Errorf("%w: %w", send.ErrUnsubscribed, err)
+	case errors.Is(err, twilio.ErrInvalidNumber):
+		return "", fmt.Errorf("%w: %w", send.ErrInvalidAddress, err)
+	default:
+		return "", fmt.Errorf("%w: %w", send.ErrPermanent, err)
+	}
+}
+
+// smsShops finds the shop that owns an SMS number, for inbound messages.
+type smsShops struct{ reg *shop.Registry }
+
+func (s smsShops) ShopByNumber(to string) (string, string, bool) {
+	for _, sh := range s.reg.All() {
+		if sh.SMS.From != "" && sh.SMS.From == to {
+			return sh.ID, sh.SMS.HelpText, true
+		}
+	}
+	return "", "", false
+}
+
+// newSendWorker builds the sender and its OUTBOX worker. Without provider
+// credentials a channel goes to the dev outbox: checked and rendered as a
+// real send is, recorded, never sent.
+func newSendWorker(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClient, shops *shop.Registry,
+	signer *web.Signer, publicURL func() string, log *zap.Logger,
+) (*jetstream.Worker, error) {
+	keys := redis.Keys{}
+	pub := jetstream.NewPublisher(conn.JS)
+	timers, err := redis.NewTimers(redis.TimerConfig{Client: rdb, Keys: keys})
+	if err != nil {
+		return nil, err
+	}
+	providers := map[string]send.Provider{}
+	if cfg.SendGridAPIKey != "" {
+		c, err := sendgrid.New(sendgrid.Config{APIKey: cfg.SendGridAPIKey, BaseURL: cfg.SendGridURL, Logger: log.Named("sendgrid")})
+		if err != nil {
+			return nil, err
+		}
+		providers[event.ChannelEmail] = sendgridProvider{client: c, shops: shops}
+	}
+	if cfg.TwilioAccountSID != "" && cfg.TwilioAuthToken != "" {
+		c, err := twilio.New(twilio.Config{
+			AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken, BaseURL: cfg.TwilioURL,
+			StatusCallback: strings.TrimRight(publicURL(), "/") + twilio.WebhookPath, Logger: log.Named("twilio"),
+		})
+		if err != nil {
+			return nil, err
+		}
+		providers[event.ChannelSMS] = twilioProvider{client: c, shops: shops}
+	}
+	recorder := outboxRecorder{store: redis.NewOutboxStore(rdb, keys)}
+	sender, err := send.NewSender(send.Config{
+		Profiles:     profilesSeam{store: redisstore.New(redis.NewCustomerStore(rdb, keys, timers))},
+		Ledger:       redis.NewLedger(rdb, keys, 0),
+		Suppressions: redis.NewSuppressions(rdb, keys),
+		Recents:      redis.NewRecentSends(rdb, keys),
+		Renderer:     renderer{shops: shops, signer: signer, publicURL: publicURL, now: time.Now},
+		Recorder:     recorder,
+		Outcomes:     outcomes{pub: pub},
+		Providers:    providers,
+		Policy:       sendPolicy(shops),
+		Logger:       log.Named("sender"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
+		Stream: jetstream.StreamOutbox, Durable: senderDurable, FilterSubject: jetstream.SubjectsOutbox,
+		Workers: 8, Logger: log.Named("sender"),
+		Handler: func(ctx context.Context, _ string, data []byte) error {
+			var c processor.SendCommand
+			if err := json.Unmarshal(data, &c); err != nil {
+				return fmt.Errorf("%w: decoding send command: %w", jetstream.ErrPermanent, err)
+			}
+			if c.Channel == "webhook" {
+				// Webhook steps are validated and recorded; their delivery
+				// (signed POST) is not built yet.
+				return recorder.Record(ctx, &send.Record{
+					Cmd: &c, Status: send.StatusSkipped,
+					Reason: "webhook delivery is not available yet", At: time.Now().UTC(),
+				})
+			}
+			return sender.Handle(ctx, &c)
+		},
+	})
+}

@@ -58,13 +58,14 @@ func NewWorker(js jetstream.JetStream, cfg WorkerConfig) (*Worker, error) {
 // backlog other replicas could work on.
 func (w *Worker) Start(ctx context.Context) error {
 	cons, err := w.js.CreateOrUpdateConsumer(ctx, w.cfg.Stream, jetstream.ConsumerConfig{
-		Durable:       w.cfg.Durable,
-		FilterSubject: w.cfg.FilterSubject,
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       w.cfg.AckWait,
-		MaxDeliver:    w.cfg.MaxDeliver,
-		MaxAckPending: w.cfg.Workers * w.cfg.MaxBatch * 2,
-		DeliverPolicy: jetstream.DeliverAllPolicy,
+		Durable:        w.cfg.Durable,
+		FilterSubject:  w.cfg.FilterSubject,
+		FilterSubjects: w.cfg.FilterSubjects,
+		AckPolicy:      jetstream.AckExplicitPolicy,
+		AckWait:        w.cfg.AckWait,
+		MaxDeliver:     w.cfg.MaxDeliver,
+		MaxAckPending:  w.cfg.Workers * w.cfg.MaxBatch * 2,
+		DeliverPolicy:  jetstream.DeliverAllPolicy,
 	})
 	if err != nil {
 		return fmt.Errorf("consumer %s on %s: %w", w.cfg.Durable, w.cfg.Stream, err)

@@ -16,6 +16,9 @@ type WorkerConfig struct {
 	Durable string
 	// FilterSubject limits the consumer to matching subjects. Default: all.
 	FilterSubject string
+	// FilterSubjects limits the consumer to several subject filters
+	// (instead of FilterSubject).
+	FilterSubjects []string
 	// Handler handles one message. Required unless BatchHandler is set.
 	Handler Handler
 	// BatchHandler, when set, receives the messages a worker finds waiting,

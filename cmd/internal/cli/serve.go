@@ -199,7 +199,11 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 		if err != nil {
 			return err
 		}
-		workers = append(workers, sw)
+		fw, err := newFeedbackWorker(conn, rdb, log)
+		if err != nil {
+			return err
+		}
+		workers = append(workers, sw, fw)
 		if err := web.MountUnsubscribe(srv.Mux, web.UnsubscribeConfig{
 			Signer: signer, Publisher: pub, Suppressions: redis.NewSuppressions(rdb, redis.Keys{}), Logger: log.Named("unsubscribe"),
 		}); err != nil {

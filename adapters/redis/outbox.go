@@ -2,6 +2,7 @@ package redis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -71,4 +72,13 @@ func (s *OutboxStore) List(ctx context.Context, shop string, limit int) ([][]byt
 		}
 	}
 	return out, nil
+}
+
+// Get returns one stored message, nil when unknown.
+func (s *OutboxStore) Get(ctx context.Context, shop, id string) ([]byte, error) {
+	v, err := s.client.HGet(ctx, s.keys.OutboxMessages(shop), id).Bytes()
+	if errors.Is(err, goredis.Nil) {
+		return nil, nil
+	}
+	return v, err
 }

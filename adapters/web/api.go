@@ -15,6 +15,7 @@ import (
 // first.
 type OutboxLister interface {
 	List(ctx context.Context, shop string, limit int) ([][]byte, error)
+	Get(ctx context.Context, shop, id string) ([]byte, error)
 }
 
 // APIConfig configures the admin API.
@@ -36,6 +37,34 @@ func MountAPI(mux *http.ServeMux, cfg APIConfig) {
 	mux.Handle("GET /api/v1/outbox", bearer(cfg.Token, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		listOutbox(w, r, cfg)
 	})))
+	mux.Handle("GET /api/v1/outbox/{id}/html", bearer(cfg.Token, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		viewHTML(w, r, cfg)
+	})))
+}
+
+// viewHTML serves one message's rendered HTML, sandboxed: no scripts, no
+// requests but images.
+func viewHTML(w http.ResponseWriter, r *http.Request, cfg APIConfig) {
+	shop := r.URL.Query().Get("shop")
+	if shop == "" || cfg.Outbox == nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "the shop query parameter is required"})
+		return
+	}
+	b, err := cfg.Outbox.Get(r.Context(), shop, r.PathValue("id"))
+	if err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "the outbox cannot be read right now"})
+		return
+	}
+	var msg struct {
+		HTML string `json:"html"`
+	}
+	if b == nil || json.Unmarshal(b, &msg) != nil || msg.HTML == "" {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no rendered HTML for that message"})
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'")
+	_, _ = w.Write([]byte(msg.HTML))
 }
 
 // bearer admits requests with "Authorization: Bearer <token>".

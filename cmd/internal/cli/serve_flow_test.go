@@ -181,6 +181,19 @@ func TestServeRecoversAnAbandonedCheckoutEndToEnd(t *testing.T) {
 		require.Equal(t, "sent", m["status"], "%v", m)
 		require.NotEmpty(t, m["subject"])
 	}
+	// Each email's HTML is viewable, sandboxed.
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet,
+		base+"/api/v1/outbox/"+fmt.Sprint(outbox()[0]["id"])+"/html?shop=demo", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	html, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Contains(t, resp.Header.Get("Content-Security-Policy"), "sandbox")
+	require.Contains(t, string(html), "<html")
 	require.Equal(t, http.StatusUnauthorized, status(t, http.MethodGet, base+"/api/v1/outbox", nil, nil))
 
 	// One click on the link (RFC 8058), then a new abandoned checkout: nothing more reaches ann.

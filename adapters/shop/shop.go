@@ -37,8 +37,19 @@ type Shop struct {
 	PublicKey    string       `yaml:"public_key" json:"public_key,omitempty"`
 	SmartSending SmartSending `yaml:"smart_sending" json:"smart_sending"`
 	Brand        Brand        `yaml:"brand" json:"brand"`
+	// WooCommerce holds WooCommerce-only settings.
+	WooCommerce WooCommerceSettings `yaml:"woocommerce" json:"woocommerce,omitempty"`
 	// Flows holds per-flow switches and parameters, by flow id.
 	Flows map[string]FlowSettings `yaml:"flows" json:"flows,omitempty"`
+}
+
+// WooCommerceSettings configures what WooCommerce lacks natively.
+type WooCommerceSettings struct {
+	// ConsentMetaKey is the order meta key a consent plugin writes at
+	// checkout (WooCommerce has no marketing-consent field). A value of
+	// yes, 1, true, on or subscribed means the buyer accepted email
+	// marketing. Empty: orders carry no consent.
+	ConsentMetaKey string `yaml:"consent_meta_key" json:"consent_meta_key,omitempty"`
 }
 
 // EmailSender is the shop's email identity.

@@ -1,7 +1,9 @@
 package woocommerce
 
 import (
+	"encoding/json"
 	"html"
+	"strings"
 	"time"
 
 	"github.com/boomerang-dev/boomerang/adapters/ingest"
@@ -115,6 +117,8 @@ func (d *delivery) checkout(o *order) *ingest.Result {
 		LineItems: lineItems(o.LineItems),
 		CreatedAt: created,
 		UpdatedAt: modified,
+
+		AcceptsEmailMarketing: d.consents(o),
 	}
 	ev := d.newEvent(event.CheckoutUpdated, id, o.OrderKey, version, d.occurredAt(modified, created), orderCustomer(o), c)
 	return d.result(id, ev)
@@ -128,7 +132,40 @@ func (d *delivery) orderEvent(t event.Type, id string, o *order) *event.Event {
 	if t == event.OrderUpdated {
 		version = firstSet(modified, created)
 	}
-	return d.newEvent(t, id, string(o.ID), version, d.occurredAt(modified, created), orderCustomer(o), orderData(o))
+	data := orderData(o)
+	data.AcceptsMarketing = d.consents(o)
+	return d.newEvent(t, id, string(o.ID), version, d.occurredAt(modified, created), orderCustomer(o), data)
+}
+
+// consents reports whether the order's consent meta (the shop's
+// woocommerce.consent_meta_key) says the buyer accepted email marketing.
+func (d *delivery) consents(o *order) bool {
+	key := d.shop.WooCommerce.ConsentMetaKey
+	if key == "" {
+		return false
+	}
+	for _, m := range o.MetaData {
+		if m.Key != key {
+			continue
+		}
+		var v any
+		if json.Unmarshal(m.Value, &v) != nil {
+			return false
+		}
+		switch x := v.(type) {
+		case bool:
+			return x
+		case float64:
+			return x == 1
+		case string:
+			switch strings.ToLower(strings.TrimSpace(x)) {
+			case "yes", "1", "true", "on", "subscribed":
+				return true
+			}
+		}
+		return false
+	}
+	return false
 }
 
 // orderData maps the REST order onto event.Order.
@@ -160,7 +197,7 @@ func orderData(o *order) *event.Order {
 		LineItems:        lineItems(o.LineItems),
 		BillingAddress:   eventAddress(&o.Billing),
 		ShippingAddress:  eventAddress(&o.Shipping),
-		AcceptsMarketing: false, // WooCommerce has no native consent; the storefront snippet brings it
+		AcceptsMarketing: false, // no native consent: see delivery.consents
 		CreatedAt:        o.DateCreatedGMT.Time(),
 		UpdatedAt:        o.DateModifiedGMT.Time(),
 		PaidAt:           timePtr(o.DatePaidGMT.Time()),

@@ -217,6 +217,13 @@ type order struct {
 	CartHash         string       `json:"cart_hash"`
 	LineItems        []lineItem   `json:"line_items"`
 	CouponLines      []couponLine `json:"coupon_lines"`
+	MetaData         []metaEntry  `json:"meta_data"`
+}
+
+// metaEntry is one order meta_data entry; plugins write any JSON value.
+type metaEntry struct {
+	Key   string          `json:"key"`
+	Value json.RawMessage `json:"value"`
 }
 
 // customer is the REST v3 customer resource. orders_count and total_spent

@@ -38,7 +38,7 @@ type Shop struct {
 	SmartSending SmartSending `yaml:"smart_sending" json:"smart_sending"`
 	Brand        Brand        `yaml:"brand" json:"brand"`
 	// WooCommerce holds WooCommerce-only settings.
-	WooCommerce WooCommerceSettings `yaml:"woocommerce" json:"woocommerce,omitempty"`
+	WooCommerce WooCommerceSettings `yaml:"woocommerce" json:"woocommerce,omitzero"`
 	// Flows holds per-flow switches and parameters, by flow id.
 	Flows map[string]FlowSettings `yaml:"flows" json:"flows,omitempty"`
 }

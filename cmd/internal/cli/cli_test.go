@@ -189,3 +189,17 @@ func readBanner(t *testing.T, r io.Reader) map[string]string {
 	require.NotEmpty(t, banner["url"], "serve printed no banner")
 	return banner
 }
+
+func TestServeRefusesAFlowThatSendsAPromotionAsTransactional(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	flowsDir := filepath.Join(dir, "flows")
+	require.NoError(t, os.MkdirAll(flowsDir, 0o750))
+	bad := strings.Replace(fastAbandonment, "template: abandoned-checkout-discount, category: marketing",
+		"template: abandoned-checkout-discount, category: transactional", 1)
+	require.NoError(t, os.WriteFile(filepath.Join(flowsDir, "ac.yaml"), []byte(bad), 0o600))
+	code, _, errOut := run(t, []string{"serve", "--data-dir", dir, "--flows", flowsDir, "--http-addr", "127.0.0.1:0"}, "", nil)
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "abandoned-checkout-discount")
+	require.Contains(t, errOut, "flows use templates wrongly")
+}

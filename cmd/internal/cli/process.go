@@ -16,6 +16,7 @@ import (
 	"github.com/boomerang-dev/boomerang/adapters/shop"
 	"github.com/boomerang-dev/boomerang/flows"
 	"github.com/boomerang-dev/boomerang/flows/event"
+	"github.com/boomerang-dev/boomerang/flows/template"
 	"github.com/boomerang-dev/boomerang/processor"
 	"github.com/boomerang-dev/boomerang/processor/jsoutbox"
 	"github.com/boomerang-dev/boomerang/processor/redisstore"
@@ -37,12 +38,34 @@ func loadFlows(dir string) (*flows.Set, error) {
 		return nil, fmt.Errorf("flows have mistakes:\n%s", strings.Join(msgs, "\n"))
 	}
 	progs := make([]*flows.Program, 0, len(fs))
+	var uses []template.Use
 	for _, f := range fs {
 		p, err := flows.Compile(f)
 		if err != nil {
 			return nil, err
 		}
 		progs = append(progs, p)
+		for _, ins := range p.Code {
+			if ins.Op == flows.OpSend {
+				uses = append(uses, template.Use{
+					Flow: f.ID, Step: ins.StepID, Template: ins.Send.Template,
+					Channel: ins.Send.Channel, Category: ins.Send.Category,
+				})
+			}
+		}
+	}
+	// Every send must name a template of its channel, and a transactional
+	// one must carry no promotion.
+	lib, err := template.Default()
+	if err != nil {
+		return nil, err
+	}
+	if errs := lib.Validate(uses); len(errs) > 0 {
+		msgs := make([]string, len(errs))
+		for i, e := range errs {
+			msgs[i] = e.Error()
+		}
+		return nil, fmt.Errorf("flows use templates wrongly:\n%s", strings.Join(msgs, "\n"))
 	}
 	return flows.NewSet(progs...)
 }

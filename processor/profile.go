@@ -21,6 +21,8 @@ type Profile struct {
 	PlatformIDs []string `json:"platform_ids,omitempty"`
 	FirstName   string   `json:"first_name,omitempty"`
 	LastName    string   `json:"last_name,omitempty"`
+	// Country is the ISO 3166 code of the customer's latest address.
+	Country string `json:"country,omitempty"`
 	// Consent is per channel (email, sms).
 	Consent map[string]ConsentRecord `json:"consent,omitempty"`
 	// OrdersCount and TotalSpent count placed orders; TotalSpent is a
@@ -109,6 +111,9 @@ func (p *Profile) apply(ev *event.Event) {
 			p.setConsent(event.ChannelSMS, event.ConsentSubscribed, "checkout", at)
 		}
 	case *event.CustomerData:
+		if d.Address != nil && d.Address.CountryCode != "" {
+			p.Country = d.Address.CountryCode
+		}
 		p.Emails = addUnique(p.Emails, normalizeEmail(d.Email))
 		p.Phones = addUnique(p.Phones, normalizePhone(d.Phone))
 		if d.EmailConsent != nil {
@@ -118,6 +123,12 @@ func (p *Profile) apply(ev *event.Event) {
 			p.setConsent(event.ChannelSMS, d.SMSConsent.State, ev.Platform, firstTime(d.SMSConsent.UpdatedAt, at))
 		}
 	case *event.Order:
+		for _, a := range []*event.Address{d.ShippingAddress, d.BillingAddress} {
+			if a != nil && a.CountryCode != "" {
+				p.Country = a.CountryCode
+				break
+			}
+		}
 		p.Emails = addUnique(p.Emails, normalizeEmail(d.Email))
 		if d.AcceptsMarketing && !p.Subscribed(event.ChannelEmail) {
 			p.setConsent(event.ChannelEmail, event.ConsentSubscribed, "order", at)

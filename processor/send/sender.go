@@ -48,6 +48,10 @@ type Rendered struct {
 	Text    string
 	Body    string // SMS
 	Headers map[string]string
+	// TemplateID names a provider-side template (a SendGrid dynamic
+	// template, "d-…") rendered by the provider with TemplateData.
+	TemplateID   string
+	TemplateData map[string]any
 }
 
 // Delivery is what a provider is given.
@@ -236,7 +240,12 @@ func (s *Sender) decide(ctx context.Context, cmd *processor.SendCommand, now tim
 	}
 	in := Input{Cmd: cmd, Profile: profile, Suppressed: reason, Recent: recent, Policy: s.cfg.Policy(cmd.Shop), Now: now}
 	if cmd.Channel == event.ChannelSMS {
+		// The recipient's zone: the number's country, else the address's,
+		// else (in Check) the shop's.
 		in.Zone = ZoneForPhone(cmd.To)
+		if in.Zone == nil && profile != nil {
+			in.Zone = ZoneForCountry(profile.Country)
+		}
 	}
 	return Check(in), profile, nil
 }

@@ -213,3 +213,15 @@ func TestQuietHoursDefer(t *testing.T) {
 	require.NoError(t, b.sender.Handle(context.Background(), sms))
 	require.Equal(t, 1, b.sms.calls, "the deferred send goes after the quiet hours")
 }
+
+func TestQuietHoursFallBackToTheAddressCountry(t *testing.T) {
+	t.Parallel()
+	b := newSender(t)
+	b.mem.profiles["e:ann@example.com"].Country = "JP"
+	b.now = time.Date(2026, 7, 1, 15, 0, 0, 0, time.UTC) // 00:00 in Tokyo, 11:00 in New York
+	sms := mail("r:nudge", 50)
+	sms.Channel, sms.To, sms.DueAt = event.ChannelSMS, "+15005550006", b.now // +1 spans zones
+	var d *send.DeferError
+	require.ErrorAs(t, b.sender.Handle(context.Background(), sms), &d)
+	require.Equal(t, 8*time.Hour, d.RetryAfter(), "until 08:00 in Tokyo")
+}

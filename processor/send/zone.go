@@ -39,3 +39,30 @@ func ZoneForPhone(phone string) *time.Location {
 	}
 	return nil
 }
+
+// countryZones maps ISO 3166 country codes of single-zone countries to
+// their zone (the same countries as phoneZones).
+var countryZones = map[string]string{
+	"GR": "Europe/Athens", "NL": "Europe/Amsterdam", "BE": "Europe/Brussels", "FR": "Europe/Paris",
+	"ES": "Europe/Madrid", "HU": "Europe/Budapest", "IT": "Europe/Rome", "RO": "Europe/Bucharest",
+	"CH": "Europe/Zurich", "AT": "Europe/Vienna", "GB": "Europe/London", "DK": "Europe/Copenhagen",
+	"SE": "Europe/Stockholm", "NO": "Europe/Oslo", "PL": "Europe/Warsaw", "DE": "Europe/Berlin",
+	"ZA": "Africa/Johannesburg", "NZ": "Pacific/Auckland", "SG": "Asia/Singapore", "JP": "Asia/Tokyo",
+	"KR": "Asia/Seoul", "CN": "Asia/Shanghai", "TR": "Europe/Istanbul", "IN": "Asia/Kolkata",
+	"PT": "Europe/Lisbon", "IE": "Europe/Dublin", "FI": "Europe/Helsinki", "CZ": "Europe/Prague",
+	"HK": "Asia/Hong_Kong", "AE": "Asia/Dubai", "IL": "Asia/Jerusalem",
+}
+
+// ZoneForCountry returns the zone of a single-zone country (ISO 3166
+// alpha-2), else nil.
+func ZoneForCountry(iso string) *time.Location {
+	name, ok := countryZones[strings.ToUpper(strings.TrimSpace(iso))]
+	if !ok {
+		return nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil
+	}
+	return loc
+}

@@ -37,6 +37,7 @@ func (p sendgridProvider) Deliver(ctx context.Context, d *send.Delivery) (string
 		MessageID: d.Cmd.ID, From: sendgrid.Address{Name: from.Name, Address: from.Address},
 		To: d.Cmd.To, Subject: d.Rendered.Subject, HTML: d.Rendered.HTML, Text: d.Rendered.Text,
 		Headers: d.Rendered.Headers, Categories: []string{d.Cmd.Flow},
+		TemplateID: d.Rendered.TemplateID, TemplateData: d.Rendered.TemplateData,
 		CustomArgs: map[string]string{
 			sendgrid.ArgShop: d.Cmd.Shop, sendgrid.ArgFlow: d.Cmd.Flow, sendgrid.ArgRun: d.Cmd.Run,
 			sendgrid.ArgStep: d.Cmd.Step, sendgrid.ArgCustomer: d.Cmd.Customer,

@@ -76,11 +76,26 @@ func (r renderer) Render(_ context.Context, c *processor.SendCommand, p *process
 		unsub = strings.TrimRight(r.publicURL(), "/") + "/unsubscribe?t=" + url.QueryEscape(tok)
 		d.UnsubscribeURL = unsub
 	}
-	m, err := template.Render(c.Template, c.Category, d)
-	if err != nil {
-		return nil, err
+	var out *send.Rendered
+	if isDynamicTemplate(c) {
+		// A SendGrid dynamic template renders at SendGrid from the same
+		// data our templates see.
+		var data map[string]any
+		b, err := json.Marshal(d)
+		if err == nil {
+			err = json.Unmarshal(b, &data)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("template data: %w", err)
+		}
+		out = &send.Rendered{TemplateID: c.Template, TemplateData: data}
+	} else {
+		m, err := template.Render(c.Template, c.Category, d)
+		if err != nil {
+			return nil, err
+		}
+		out = &send.Rendered{Subject: m.Subject, HTML: m.HTML, Text: m.Text, Body: m.Body}
 	}
-	out := &send.Rendered{Subject: m.Subject, HTML: m.HTML, Text: m.Text, Body: m.Body}
 	if c.Channel == event.ChannelEmail && unsub != "" {
 		out.Headers = map[string]string{
 			"List-Unsubscribe":      "<" + unsub + ">",
@@ -88,6 +103,12 @@ func (r renderer) Render(_ context.Context, c *processor.SendCommand, p *process
 		}
 	}
 	return out, nil
+}
+
+// isDynamicTemplate reports whether an email send names a SendGrid dynamic
+// template ("d-" and its id) instead of one of ours.
+func isDynamicTemplate(c *processor.SendCommand) bool {
+	return c.Channel == event.ChannelEmail && strings.HasPrefix(c.Template, "d-")
 }
 
 // twilioProvider delivers SMS through Twilio with the shop's number.

@@ -46,7 +46,8 @@ func loadFlows(dir string) (*flows.Set, error) {
 		}
 		progs = append(progs, p)
 		for _, ins := range p.Code {
-			if ins.Op == flows.OpSend && !(ins.Send.Channel == event.ChannelEmail && strings.HasPrefix(ins.Send.Template, "d-")) {
+			dynamic := ins.Op == flows.OpSend && ins.Send.Channel == event.ChannelEmail && strings.HasPrefix(ins.Send.Template, "d-")
+			if ins.Op == flows.OpSend && !dynamic { // SendGrid renders its dynamic templates
 				uses = append(uses, template.Use{
 					Flow: f.ID, Step: ins.StepID, Template: ins.Send.Template,
 					Channel: ins.Send.Channel, Category: ins.Send.Category,

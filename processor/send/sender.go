@@ -41,6 +41,14 @@ const (
 	StatusOutbox  = "outbox"
 )
 
+// CodedError is implemented by provider errors that carry the provider's
+// own code (Twilio's 21610, SendGrid's HTTP status); the code travels in
+// message.failed.
+type CodedError interface {
+	error
+	ProviderCode() string
+}
+
 // Rendered is a rendered message.
 type Rendered struct {
 	Subject string
@@ -97,9 +105,11 @@ type Renderer interface {
 
 // Record is one outbox entry: what happened to a send command.
 type Record struct {
-	Cmd        *processor.SendCommand
-	Status     string
-	Reason     string
+	Cmd    *processor.SendCommand
+	Status string
+	Reason string
+	// Code is the provider's code for a failure, when it gave one.
+	Code       string
 	ProviderID string
 	Rendered   *Rendered
 	At         time.Time
@@ -217,10 +227,18 @@ func (s *Sender) Handle(ctx context.Context, cmd *processor.SendCommand) error {
 		if serr := s.cfg.Suppressions.Add(ctx, cmd.Shop, cmd.Channel, cmd.To, reason); serr != nil {
 			s.cfg.Logger.Warn("suppressing an address", zap.Error(serr))
 		}
-		return s.finish(ctx, &Record{Cmd: cmd, Status: StatusFailed, Reason: err.Error(), Rendered: r, At: now}, "failed:"+reason)
+		return s.finish(ctx, &Record{Cmd: cmd, Status: StatusFailed, Reason: err.Error(), Code: codeOf(err), Rendered: r, At: now}, "failed:"+reason)
 	default:
-		return s.finish(ctx, &Record{Cmd: cmd, Status: StatusFailed, Reason: err.Error(), Rendered: r, At: now}, "failed")
+		return s.finish(ctx, &Record{Cmd: cmd, Status: StatusFailed, Reason: err.Error(), Code: codeOf(err), Rendered: r, At: now}, "failed")
 	}
+}
+
+// codeOf returns the provider's code in err, if any.
+func codeOf(err error) string {
+	if c, ok := errors.AsType[CodedError](err); ok {
+		return c.ProviderCode()
+	}
+	return ""
 }
 
 func (s *Sender) decide(ctx context.Context, cmd *processor.SendCommand, now time.Time) (Decision, *processor.Profile, error) {

@@ -61,3 +61,23 @@ func TestRendererOursAndSendGridDynamicTemplates(t *testing.T) {
 	require.Equal(t, "hello@demo.example", from["email"])
 	require.Equal(t, "Demo Store", from["name"])
 }
+
+func TestProviderCodesReachTheSender(t *testing.T) {
+	t.Parallel()
+	shops, err := shop.NewRegistry(shop.Demo("x"))
+	require.NoError(t, err)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"errors":[{"message":"bad from","field":"from"}]}`))
+	}))
+	t.Cleanup(srv.Close)
+	client, err := sendgrid.New(sendgrid.Config{APIKey: "SG.x", BaseURL: srv.URL})
+	require.NoError(t, err)
+	c := &processor.SendCommand{ID: "r:s", Shop: "demo", Channel: event.ChannelEmail, To: "a@example.com"}
+	_, err = sendgridProvider{client: client, shops: shops}.Deliver(context.Background(),
+		&send.Delivery{Cmd: c, Rendered: &send.Rendered{Subject: "s", Text: "t"}})
+	require.ErrorIs(t, err, send.ErrPermanent)
+	var coded send.CodedError
+	require.ErrorAs(t, err, &coded)
+	require.Equal(t, "400", coded.ProviderCode())
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"strconv"
 	"time"
 
 	"github.com/boomerang-dev/boomerang/adapters/redis"
@@ -53,12 +54,35 @@ func (p sendgridProvider) Deliver(ctx context.Context, d *send.Delivery) (string
 	case err == nil:
 		return res.ProviderID, nil
 	case errors.Is(err, sendgrid.ErrAmbiguous):
-		return "", fmt.Errorf("%w: %w", send.ErrAmbiguous, err)
+		return "", &providerError{send.ErrAmbiguous, sendgridCode(err), err}
 	case errors.Is(err, sendgrid.ErrTemporary):
-		return "", fmt.Errorf("%w: %w", send.ErrTemporary, err)
+		return "", &providerError{send.ErrTemporary, sendgridCode(err), err}
 	default:
-		return "", fmt.Errorf("%w: %w", send.ErrPermanent, err)
+		return "", &providerError{send.ErrPermanent, sendgridCode(err), err}
 	}
+}
+
+// providerError carries a provider's code through the sender's sentinel
+// errors.
+type providerError struct {
+	kind error
+	code string
+	err  error
+}
+
+func (e *providerError) Error() string        { return e.err.Error() }
+func (e *providerError) Unwrap() []error      { return []error{e.kind, e.err} }
+func (e *providerError) ProviderCode() string { return e.code }
+
+var _ send.CodedError = (*providerError)(nil)
+
+// sendgridCode is SendGrid's HTTP status of a failed send.
+func sendgridCode(err error) string {
+	var se *sendgrid.SendError
+	if errors.As(err, &se) && se.StatusCode != 0 {
+		return strconv.Itoa(se.StatusCode)
+	}
+	return ""
 }
 
 // profilesSeam reads profiles from the processor's customer state.
@@ -159,7 +183,7 @@ func (o outcomes) Outcome(ctx context.Context, r *send.Record) error {
 		OccurredAt: r.At, ReceivedAt: r.At, Customer: cust,
 		Data: &event.Message{
 			MessageID: c.ID, Channel: c.Channel, Flow: c.Flow, Run: c.Run, Step: c.Step, To: c.To,
-			ProviderID: r.ProviderID, Reason: r.Reason,
+			ProviderID: r.ProviderID, Reason: r.Reason, Code: r.Code,
 		},
 		Source: event.Source{Topic: "sender"},
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -132,20 +133,26 @@ func (p twilioProvider) Deliver(ctx context.Context, d *send.Delivery) (string, 
 		m.From = s.SMS.From
 	}
 	res, err := p.client.Send(ctx, m)
-	switch {
-	case err == nil:
+	if err == nil {
 		return res.SID, nil
-	case errors.Is(err, twilio.ErrAmbiguous):
-		return "", fmt.Errorf("%w: %w", send.ErrAmbiguous, err)
-	case errors.Is(err, twilio.ErrTemporary):
-		return "", fmt.Errorf("%w: %w", send.ErrTemporary, err)
-	case errors.Is(err, twilio.ErrUnsubscribed):
-		return "", fmt.Errorf("%w: %w", send.ErrUnsubscribed, err)
-	case errors.Is(err, twilio.ErrInvalidNumber):
-		return "", fmt.Errorf("%w: %w", send.ErrInvalidAddress, err)
-	default:
-		return "", fmt.Errorf("%w: %w", send.ErrPermanent, err)
 	}
+	code := ""
+	var te *twilio.Error
+	if errors.As(err, &te) && te.Code != 0 {
+		code = strconv.Itoa(te.Code)
+	}
+	kind := send.ErrPermanent
+	switch {
+	case errors.Is(err, twilio.ErrAmbiguous):
+		kind = send.ErrAmbiguous
+	case errors.Is(err, twilio.ErrTemporary):
+		kind = send.ErrTemporary
+	case errors.Is(err, twilio.ErrUnsubscribed):
+		kind = send.ErrUnsubscribed
+	case errors.Is(err, twilio.ErrInvalidNumber):
+		kind = send.ErrInvalidAddress
+	}
+	return "", &providerError{kind, code, err}
 }
 
 // smsShops finds the shop that owns an SMS number, for inbound messages.

@@ -15,7 +15,8 @@
 //     message.failed events, and inbound messages into sms.inbound (plus
 //     consent.updated for STOP and START), published before it answers.
 //     HELP is answered with the shop's help text as TwiML.
-//   - VerifySignature and Segments are the pure helpers behind them.
+//   - VerifySignature is the pure helper behind them. Segment counting lives
+//     with the templates (flows/template.Segments).
 //
 // twilio-go has no base-URL setting and no context parameter. The Client
 // gives it an http.Client whose transport rewrites every request to

@@ -7,14 +7,6 @@ import (
 	"github.com/boomerang-dev/boomerang/adapters/twilio"
 )
 
-func ExampleSegments() {
-	fmt.Println(twilio.Segments("Your cart is waiting: 10% off with code BACK10"))
-	fmt.Println(twilio.Segments("Ton panier t'attend 🛒"))
-	// Output:
-	// GSM-7 1
-	// UCS-2 1
-}
-
 func ExampleKeyword() {
 	fmt.Println(twilio.Keyword(" stop "), twilio.Keyword("Yes"), twilio.Keyword("info"), twilio.Keyword("stop it") == "")
 	// Output: STOP START HELP true

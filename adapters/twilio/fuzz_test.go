@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -44,56 +42,6 @@ func FuzzVerifySignature(f *testing.F) {
 		require.NoError(t, decErr)
 		raw[0] ^= 1
 		require.ErrorIs(t, twilio.VerifySignature(token, rawURL, params, base64.StdEncoding.EncodeToString(raw)), twilio.ErrSignature)
-	})
-}
-
-// FuzzSegments checks Segments' invariants on any body: the encoding is
-// GSM-7 exactly when every character is in the GSM-7 tables, and the
-// segment count lies between the tight lower bound (units / part size) and
-// the count with every character wasting a slot.
-func FuzzSegments(f *testing.F) {
-	for _, s := range []string{
-		"", "a", strings.Repeat("a", 160), strings.Repeat("a", 161), strings.Repeat("€", 81),
-		strings.Repeat("ы", 70), strings.Repeat("😀", 36), strings.Repeat("a", 152) + "[", "\xff\xfe", "Ça",
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, body string) {
-		enc, n := twilio.Segments(body)
-		if body == "" {
-			require.Equal(t, 0, n)
-			return
-		}
-		require.GreaterOrEqual(t, n, 1)
-		units := 0
-		switch enc {
-		case twilio.EncodingGSM7:
-			for _, r := range body {
-				units++
-				if strings.ContainsRune("\f^{}\\[~]|€", r) {
-					units++
-				}
-			}
-			require.True(t, utf8.ValidString(body))
-			if units <= 160 {
-				require.Equal(t, 1, n)
-				return
-			}
-			require.GreaterOrEqual(t, n*153, units)
-			require.LessOrEqual(t, n, units/152+1)
-		case twilio.EncodingUCS2:
-			for _, r := range body {
-				units += utf16.RuneLen(r)
-			}
-			if units <= 70 {
-				require.Equal(t, 1, n)
-				return
-			}
-			require.GreaterOrEqual(t, n*67, units)
-			require.LessOrEqual(t, n, units/66+1)
-		default:
-			t.Fatalf("unknown encoding %q", enc)
-		}
 	})
 }
 

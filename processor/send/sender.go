@@ -201,16 +201,14 @@ func (s *Sender) Handle(ctx context.Context, cmd *processor.SendCommand) error {
 	}
 	p := s.cfg.Providers[cmd.Channel]
 	if p == nil {
+		// The dev outbox stands for a real send, smart sending included.
+		s.recordRecent(ctx, cmd, now)
 		return s.finish(ctx, &Record{Cmd: cmd, Status: StatusOutbox, Rendered: r, At: now}, StatusOutbox)
 	}
 	id, err := p.Deliver(ctx, &Delivery{Cmd: cmd, Rendered: r})
 	switch {
 	case err == nil:
-		if cmd.Category == "marketing" {
-			if err := s.cfg.Recents.Record(ctx, cmd.Shop, cmd.Customer, cmd.Channel, cmd.Priority, now); err != nil {
-				s.cfg.Logger.Warn("recording a send for smart sending", zap.Error(err))
-			}
-		}
+		s.recordRecent(ctx, cmd, now)
 		return s.finish(ctx, &Record{Cmd: cmd, Status: StatusSent, ProviderID: id, Rendered: r, At: now}, "sent:"+id)
 	case errors.Is(err, ErrTemporary):
 		if rerr := s.cfg.Ledger.Release(ctx, cmd.ID); rerr != nil {
@@ -230,6 +228,16 @@ func (s *Sender) Handle(ctx context.Context, cmd *processor.SendCommand) error {
 		return s.finish(ctx, &Record{Cmd: cmd, Status: StatusFailed, Reason: err.Error(), Code: codeOf(err), Rendered: r, At: now}, "failed:"+reason)
 	default:
 		return s.finish(ctx, &Record{Cmd: cmd, Status: StatusFailed, Reason: err.Error(), Code: codeOf(err), Rendered: r, At: now}, "failed")
+	}
+}
+
+// recordRecent notes a marketing message for smart sending.
+func (s *Sender) recordRecent(ctx context.Context, cmd *processor.SendCommand, now time.Time) {
+	if cmd.Category != "marketing" {
+		return
+	}
+	if err := s.cfg.Recents.Record(ctx, cmd.Shop, cmd.Customer, cmd.Channel, cmd.Priority, now); err != nil {
+		s.cfg.Logger.Warn("recording a send for smart sending", zap.Error(err))
 	}
 }
 

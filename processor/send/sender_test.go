@@ -78,12 +78,14 @@ func (m *memory) statuses() []string {
 }
 
 type senderBundle struct {
-	sender *send.Sender
-	email  *fakeProvider
-	sms    *fakeProvider
-	mem    *memory
-	ledger *redis.Ledger
-	now    time.Time
+	sender  *send.Sender
+	email   *fakeProvider
+	sms     *fakeProvider
+	mem     *memory
+	ledger  *redis.Ledger
+	sup     *redis.Suppressions
+	recents *redis.RecentSends
+	now     time.Time
 }
 
 func newSender(t *testing.T) *senderBundle {
@@ -92,12 +94,14 @@ func newSender(t *testing.T) *senderBundle {
 	keys := redis.Keys{Prefix: env.Prefix}
 	b := &senderBundle{
 		email: &fakeProvider{}, sms: &fakeProvider{}, now: now,
-		mem:    &memory{profiles: map[string]*processor.Profile{"e:ann@example.com": profile(event.ConsentSubscribed, event.ConsentSubscribed)}},
-		ledger: redis.NewLedger(env.Client, keys, time.Hour),
+		mem:     &memory{profiles: map[string]*processor.Profile{"e:ann@example.com": profile(event.ConsentSubscribed, event.ConsentSubscribed)}},
+		ledger:  redis.NewLedger(env.Client, keys, time.Hour),
+		sup:     redis.NewSuppressions(env.Client, keys),
+		recents: redis.NewRecentSends(env.Client, keys),
 	}
 	s, err := send.NewSender(send.Config{
-		Profiles: b.mem, Ledger: b.ledger, Suppressions: redis.NewSuppressions(env.Client, keys),
-		Recents: redis.NewRecentSends(env.Client, keys), Renderer: b.mem, Recorder: b.mem, Outcomes: b.mem,
+		Profiles: b.mem, Ledger: b.ledger, Suppressions: b.sup,
+		Recents: b.recents, Renderer: b.mem, Recorder: b.mem, Outcomes: b.mem,
 		Providers: map[string]send.Provider{event.ChannelEmail: b.email, event.ChannelSMS: b.sms},
 		Policy: func(string) send.Policy {
 			return send.Policy{Zone: time.UTC, SmartSending: map[string]time.Duration{event.ChannelEmail: 16 * time.Hour}}
@@ -224,4 +228,21 @@ func TestQuietHoursFallBackToTheAddressCountry(t *testing.T) {
 	var d *send.DeferError
 	require.ErrorAs(t, b.sender.Handle(context.Background(), sms), &d)
 	require.Equal(t, 8*time.Hour, d.RetryAfter(), "until 08:00 in Tokyo")
+}
+
+func TestDevOutboxCountsForSmartSending(t *testing.T) {
+	t.Parallel()
+	b := newSender(t)
+	s, err := send.NewSender(send.Config{
+		Profiles: b.mem, Ledger: b.ledger, Suppressions: b.sup, Recents: b.recents, Renderer: b.mem,
+		Recorder: b.mem, Outcomes: b.mem, Providers: nil,
+		Policy: func(string) send.Policy {
+			return send.Policy{SmartSending: map[string]time.Duration{event.ChannelEmail: 16 * time.Hour}}
+		},
+		Now: func() time.Time { return now },
+	})
+	require.NoError(t, err)
+	require.NoError(t, s.Handle(context.Background(), mail("r:reminder", 50)))
+	require.NoError(t, s.Handle(context.Background(), mail("r:benefits", 50)))
+	require.Equal(t, []string{"outbox ", "skipped smart_sending"}, b.mem.statuses())
 }

@@ -59,6 +59,7 @@ func newRoot(stdio IO) *cobra.Command {
 		newNormalize(stdio),
 		newFlows(stdio),
 		newRender(stdio),
+		newPredict(stdio),
 		newVersion(stdio),
 	)
 	return root

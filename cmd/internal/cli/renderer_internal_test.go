@@ -35,6 +35,7 @@ func TestRendererOursAndSendGridDynamicTemplates(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, out.Subject)
 	require.Contains(t, out.HTML, "Mug &lt;b&gt;")
+	require.NotContains(t, out.HTML, "Reply STOP", "SMS help wording stays out of email")
 	require.True(t, strings.HasPrefix(out.Headers["List-Unsubscribe"], "<https://app.example/unsubscribe?t="))
 	require.Equal(t, "List-Unsubscribe=One-Click", out.Headers["List-Unsubscribe-Post"])
 

@@ -52,7 +52,7 @@ func (r renderer) Render(_ context.Context, c *processor.SendCommand, p *process
 		Shop: template.Shop{
 			Name: name, Domain: s.Domain, URL: "https://" + strings.TrimPrefix(s.Domain, "https://"),
 			LogoURL: s.Brand.LogoURL, Color: s.Brand.Color, Address: s.Email.Address, Locale: s.Brand.Locale,
-			Timezone: s.Timezone, HelpText: s.SMS.HelpText,
+			Timezone: s.Timezone,
 		},
 		Run: template.Run{ID: c.Run, Flow: c.Flow, Step: c.Step},
 		Now: r.now(),
@@ -62,6 +62,7 @@ func (r renderer) Render(_ context.Context, c *processor.SendCommand, p *process
 	}
 	if c.Channel == event.ChannelSMS {
 		d.Customer.Phone = c.To
+		d.Shop.HelpText = s.SMS.HelpText // SMS wording ("Reply STOP"): never in email
 	} else {
 		d.Customer.Email = c.To
 	}

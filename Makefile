@@ -6,12 +6,14 @@ GO            ?= go
 BIN           := $(CURDIR)/bin
 GOLANGCI_VER  := v2.15.0
 GOLANGCI      := $(BIN)/golangci-lint
+KUSTOMIZE_VER := v5.8.2
+KUSTOMIZE     := $(BIN)/kustomize
 FUZZTIME      ?= 30s
 BENCHTIME     ?= 3s
 # Arguments for `make run`, e.g. make run ARGS="--http-addr 127.0.0.1:9090"
 ARGS          ?=
 
-.PHONY: help run build test test-go lint fuzz bench tools golden check-go deps
+.PHONY: help run build test test-go lint fuzz bench tools golden check-go deps kustomize
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,8 +40,10 @@ test: deps tools ## all tests (race detector, fuzz seed corpora) against a priva
 test-go: deps ## only the Go tests, against REDIS_URL as set
 	$(GO) test -race -count=1 ./...
 
-lint: tools ## golangci-lint with .golangci.yml
+lint: tools ## golangci-lint with .golangci.yml, then kustomize build of each deploy/ overlay and their checks
 	$(GOLANGCI) run ./...
+	@for o in deploy/overlays/*/; do $(KUSTOMIZE) build "$$o" >/dev/null || exit 1; done
+	$(GO) test -count=1 ./deploy/deploytest
 
 fuzz: deps ## run every fuzz target for FUZZTIME each (default 30s)
 	@set -e; for pkg in $$($(GO) list ./...); do \
@@ -55,8 +59,14 @@ bench: deps ## benchmarks: ingest against raw JetStream publish (figures in docs
 golden: deps ## rewrite the golden files from the current output (review the diff!)
 	UPDATE_GOLDEN=1 $(GO) test -count=1 ./adapters/... ./flows/...
 
-tools: $(GOLANGCI) ## install the pinned tools into bin/
+tools: $(GOLANGCI) $(KUSTOMIZE) ## install the pinned tools into bin/
+
+kustomize: $(KUSTOMIZE) ## install kustomize $(KUSTOMIZE_VER) into bin/ (deploy/ validation)
 
 $(GOLANGCI): | check-go
 	@echo "installing golangci-lint $(GOLANGCI_VER) into bin/ (about a minute the first time)"
 	GOBIN=$(BIN) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VER)
+
+$(KUSTOMIZE): | check-go
+	@echo "installing kustomize $(KUSTOMIZE_VER) into bin/ (v5.8.3 and later need Go 1.27)"
+	GOBIN=$(BIN) $(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VER)

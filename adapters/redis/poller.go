@@ -36,6 +36,7 @@ var _ BatchPublisher = (*jetstream.Publisher)(nil)
 type Poller struct {
 	cfg     PollerConfig
 	log     *zap.Logger
+	metrics *pollerMetrics
 	workers []*worker
 	running atomic.Bool
 }
@@ -52,7 +53,7 @@ func NewPoller(cfg PollerConfig) (*Poller, error) {
 	if err := cfg.fill(); err != nil {
 		return nil, err
 	}
-	p := &Poller{cfg: cfg, log: cfg.Logger.Named("timer_poller")}
+	p := &Poller{cfg: cfg, log: cfg.Logger.Named("timer_poller"), metrics: newPollerMetrics(cfg.Registerer)}
 	for i := range cfg.Workers {
 		w := &worker{p: p, wake: make(chan struct{}, 1)}
 		for j := i; j < len(cfg.Shards); j += cfg.Workers {
@@ -179,8 +180,17 @@ func (p *Poller) fire(ctx context.Context, claims []Claimed) bool {
 				p.log.Warn("publishing fired timers failed; they fire again after the lease",
 					zap.Int("timers", len(msgs)), zap.Duration("lease", p.cfg.Timers.Lease()), zap.Error(err))
 			}
+			p.metrics.failures.Inc()
 		} else {
 			done = append(done, sent...)
+			now := time.Now()
+			if p.cfg.Now != nil {
+				now = p.cfg.Now()
+			}
+			for _, c := range sent {
+				p.metrics.lateness.Observe(max(now.Sub(c.Due), 0).Seconds())
+			}
+			p.metrics.fired.Add(float64(len(sent)))
 		}
 	}
 	if len(done) == 0 {

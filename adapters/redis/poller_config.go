@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
 	"github.com/boomerang-dev/boomerang/adapters/jetstream"
@@ -29,6 +30,9 @@ type PollerConfig struct {
 	Now func() time.Time
 	// Logger. Default zap.NewNop().
 	Logger *zap.Logger
+	// Registerer receives the poller's metrics (fires, publish failures,
+	// lateness). Default: none registered.
+	Registerer prometheus.Registerer
 	// IdleWait is the longest wait when nothing is due: the poller sleeps
 	// until the earliest due time (or lease expiry) of its shards, at most
 	// this long, so a timer scheduled earlier by another process waits at

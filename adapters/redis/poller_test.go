@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 
 	"github.com/boomerang-dev/boomerang/adapters/jetstream"
@@ -131,9 +132,20 @@ func TestPollerFiresEachTimerOnce(t *testing.T) {
 	// Some overdue, some due over the next half second.
 	ts := dueTimers(300, func(i int) time.Time { return now.Add(time.Duration(i-150) * 3 * time.Millisecond) })
 	require.NoError(t, b.timers.ScheduleMany(context.Background(), ts))
-	run(t, newPoller(t, b, rec, func(c *redis.PollerConfig) { c.Batch = 32 }))
+	reg := prometheus.NewRegistry()
+	run(t, newPoller(t, b, rec, func(c *redis.PollerConfig) { c.Batch = 32; c.Registerer = reg }))
 
 	require.Eventually(t, func() bool { return rec.count() == len(ts) }, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool {
+		mfs, err := reg.Gather()
+		require.NoError(t, err)
+		for _, mf := range mfs {
+			if mf.GetName() == "boomerang_timers_fired_total" {
+				return mf.GetMetric()[0].GetCounter().GetValue() == float64(len(ts))
+			}
+		}
+		return false
+	}, 5*time.Second, 5*time.Millisecond, "every fire is counted")
 	require.Eventually(t, func() bool { return b.pending(t) == 0 }, 5*time.Second, 5*time.Millisecond)
 	for id, n := range rec.snapshot() {
 		require.Equal(t, 1, n, id)

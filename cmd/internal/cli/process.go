@@ -144,7 +144,7 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 		return nil, err
 	}
 	poller, err := redis.NewPoller(redis.PollerConfig{
-		Timers: timers, Publish: pub, Logger: log.Named("timers"),
+		Timers: timers, Publish: pub, Logger: log.Named("timers"), Registerer: reg,
 		Encode: func(c redis.Claimed) (jetstream.BatchMsg, error) {
 			ev, err := processor.TimerFired(c.ID, c.Due, string(c.Payload), c.Due)
 			if err != nil {

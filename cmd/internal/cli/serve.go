@@ -209,7 +209,7 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 		}); err != nil {
 			return err
 		}
-		if adminToken, err = resolveAdminToken(cfg); err != nil {
+		if adminToken, err = resolveAdminToken(cfg, role); err != nil {
 			return err
 		}
 		web.MountAPI(srv.Mux, web.APIConfig{Token: adminToken, Outbox: redis.NewOutboxStore(rdb, redis.Keys{}), Shops: func() []string {
@@ -314,11 +314,11 @@ func printBanner(w io.Writer, addr string, emb *jetstream.Embedded, child *redis
 
 // resolveAdminToken returns BOOMERANG_ADMIN_TOKEN, or a token derived from
 // the secret key, stable across restarts.
-func resolveAdminToken(cfg *Config) (string, error) {
+func resolveAdminToken(cfg *Config, role string) (string, error) {
 	if cfg.AdminToken != "" {
 		return cfg.AdminToken, nil
 	}
-	key, err := secretKey(cfg, roleServe)
+	key, err := secretKey(cfg, role)
 	if err != nil {
 		return "", err
 	}

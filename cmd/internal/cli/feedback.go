@@ -28,9 +28,14 @@ func newFeedbackWorker(conn *jetstream.Conn, rdb goredis.UniversalClient, log *z
 	ledger := redis.NewLedger(rdb, keys, 0)
 	outbox := redis.NewOutboxStore(rdb, keys)
 	return jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
+		// One filter, not several: servers before NATS 2.10 refuse multiple
+		// filter subjects. Other events are acknowledged unread.
 		Stream: jetstream.StreamEvents, Durable: feedbackDurable, Workers: 4, Logger: log.Named("feedback"),
-		FilterSubjects: []string{"events.*.message.>", "events.*.sms.inbound", "events.*.consent.updated"},
-		Handler: func(ctx context.Context, _ string, data []byte) error {
+		FilterSubject: jetstream.SubjectsEvents,
+		Handler: func(ctx context.Context, subject string, data []byte) error {
+			if !feedbackSubject(subject) {
+				return nil
+			}
 			var ev event.Event
 			if err := json.Unmarshal(data, &ev); err != nil {
 				return fmt.Errorf("%w: decoding event: %w", jetstream.ErrPermanent, err)
@@ -38,6 +43,17 @@ func newFeedbackWorker(conn *jetstream.Conn, rdb goredis.UniversalClient, log *z
 			return applyFeedback(ctx, &ev, sup, ledger, outbox)
 		},
 	})
+}
+
+// feedbackSubject reports whether an EVENTS subject (events.<shop>.<type>)
+// carries a type the feedback worker reads.
+func feedbackSubject(subject string) bool {
+	i := strings.IndexByte(strings.TrimPrefix(subject, "events."), '.')
+	if i < 0 {
+		return false
+	}
+	t := strings.TrimPrefix(subject, "events.")[i+1:]
+	return strings.HasPrefix(t, "message.") || t == string(event.SMSInbound) || t == string(event.ConsentUpdated)
 }
 
 func applyFeedback(ctx context.Context, ev *event.Event, sup *redis.Suppressions, ledger *redis.Ledger, outbox *redis.OutboxStore) error {

@@ -62,3 +62,13 @@ func TestFeedbackKeepsSuppressionsAndLedgerInStep(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(list[0]), `"status":"sent"`)
 }
+
+func TestFeedbackSubjects(t *testing.T) {
+	t.Parallel()
+	require.True(t, feedbackSubject("events.demo.message.bounced"))
+	require.True(t, feedbackSubject("events.demo.sms.inbound"))
+	require.True(t, feedbackSubject("events.demo.consent.updated"))
+	require.False(t, feedbackSubject("events.demo.order.placed"))
+	require.False(t, feedbackSubject("events.demo"))
+	require.False(t, feedbackSubject("events.message.x")) // shop "message", type "x"
+}

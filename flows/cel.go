@@ -27,6 +27,7 @@ const (
 	VarRun     = "run"
 	VarShop    = "shop"
 	VarNow     = "now"
+	VarParams  = "params"
 )
 
 // celEnv is the one CEL environment every flow expression compiles in. A
@@ -39,6 +40,7 @@ var celEnv = sync.OnceValues(func() (*cel.Env, error) {
 		cel.Variable(VarRun, obj),
 		cel.Variable(VarShop, obj),
 		cel.Variable(VarNow, cel.TimestampType),
+		cel.Variable(VarParams, obj),
 		cel.OptionalTypes(),
 		cel.CrossTypeNumericComparisons(true),
 		cel.Function("orders_since",

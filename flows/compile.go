@@ -114,7 +114,83 @@ var (
 	templatePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`)
 	propertyPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
 	amountPattern   = regexp.MustCompile(`^[0-9]{1,9}(\.[0-9]{1,4})?$`)
+	prefixPattern   = regexp.MustCompile(`^[A-Z0-9]{1,12}$`)
+	paramPattern    = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 )
+
+// Kinds of value a $param reference needs.
+const (
+	paramDuration = "duration"
+	paramPercent  = "percent"
+)
+
+// param checks a $name reference: declared in params, with a default of
+// the kind the field needs.
+func (c *checker) param(name, kp string, line int, kind string) {
+	v, ok := c.f.Params[name]
+	if !ok {
+		c.errf(kp, line, "$%s is not declared under params", name)
+		return
+	}
+	if err := CheckParam(kind, v); err != nil {
+		c.errf("params."+name, line, "params.%s: %v", name, err)
+	}
+}
+
+// CheckParam reports whether v is a valid value of a parameter used as
+// kind: a duration ("1h", "3d") or a percent (1 to 100).
+func CheckParam(kind string, v any) error {
+	switch kind {
+	case paramDuration:
+		if _, err := ParamDuration(v); err != nil {
+			return err
+		}
+	case paramPercent:
+		n, ok := ParamInt(v)
+		if !ok || n < 1 || n > 100 {
+			return fmt.Errorf("%v is not a percent from 1 to 100", v)
+		}
+	}
+	return nil
+}
+
+// ParamDuration reads a parameter as a duration: a string such as "90m" or
+// "3d", or a whole number of seconds.
+func ParamDuration(v any) (time.Duration, error) {
+	switch x := v.(type) {
+	case string:
+		d, err := ParseDuration(x)
+		if err != nil {
+			return 0, err
+		}
+		if d <= 0 {
+			return 0, fmt.Errorf("duration %q must be positive", x)
+		}
+		return d.D(), nil
+	default:
+		if n, ok := ParamInt(v); ok && n > 0 {
+			return time.Duration(n) * time.Second, nil
+		}
+	}
+	return 0, fmt.Errorf("%v is not a duration such as 1h or 3d", v)
+}
+
+// ParamInt reads a parameter as a whole number.
+func ParamInt(v any) (int, bool) {
+	switch x := v.(type) {
+	case int:
+		return x, true
+	case int64:
+		return int(x), true
+	case float64:
+		if x == float64(int(x)) {
+			return int(x), true
+		}
+	case uint64:
+		return int(x), true //nolint:gosec // parameter values are small
+	}
+	return 0, false
+}
 
 // header checks and compiles everything above the steps.
 func (c *checker) header() {
@@ -169,6 +245,11 @@ func (c *checker) header() {
 	if f.Filter != "" {
 		if x := c.expr(f.Filter, "filter", 0, "filter", cel.BoolType); x != nil {
 			p.Filter = x
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(f.Params)) {
+		if !paramPattern.MatchString(name) {
+			c.errf("params."+name, 0, "parameter name %q may hold only lowercase letters, digits and '_'", name)
 		}
 	}
 	p.MaxLateness = f.MaxLateness.D()
@@ -286,6 +367,9 @@ func (c *checker) step(s *Step, path string) {
 	case s.Send != nil:
 		ins.Op, ins.Send = OpSend, s.Send
 		c.send(s.Send, kp, s.Line)
+		if s.Send.Products != "" {
+			ins.Products = c.expr(s.Send.Products, kp+".products", s.Line, "send products", cel.DynType)
+		}
 		c.emit(ins)
 	case s.Branch != nil:
 		c.branch(s.Branch, path, kp, ins)
@@ -294,6 +378,9 @@ func (c *checker) step(s *Step, path string) {
 	case s.Discount != nil:
 		ins.Op, ins.Discount = OpDiscount, s.Discount
 		c.discount(s.Discount, kp, s.Line)
+		if s.Discount.Products != "" {
+			ins.Products = c.expr(s.Discount.Products, kp+".products", s.Line, "discount products", cel.DynType)
+		}
 		c.emit(ins)
 	case s.Update != nil:
 		ins.Op, ins.Update = OpUpdate, s.Update
@@ -347,7 +434,13 @@ func (s *Step) kind() (kind, id string) {
 // defaulted to customer for an until-wait) and its compiled condition.
 func (c *checker) wait(w *Wait, kp string, line int) (*Wait, Expr) {
 	forms := 0
-	for _, set := range []bool{w.For > 0, w.Until != "", w.Event != ""} {
+	if w.ForParam != "" {
+		c.param(w.ForParam, kp, line, paramDuration)
+	}
+	if w.TimeoutParam != "" {
+		c.param(w.TimeoutParam, kp+".timeout", line, paramDuration)
+	}
+	for _, set := range []bool{w.For > 0 || w.ForParam != "", w.Until != "", w.Event != ""} {
 		if set {
 			forms++
 		}
@@ -380,7 +473,7 @@ func (c *checker) wait(w *Wait, kp string, line int) (*Wait, Expr) {
 		if !event.Known(event.Type(w.Event)) {
 			c.errf(kp+".event", line, "wait event %q is not a canonical event type (docs/events.md lists them)", w.Event)
 		}
-		if w.Timeout <= 0 {
+		if w.Timeout <= 0 && w.TimeoutParam == "" {
 			c.errf(kp, line, "a wait for an event needs a timeout (timeout: 7d), so a run cannot wait forever")
 		}
 		if w.If != "" {
@@ -390,7 +483,7 @@ func (c *checker) wait(w *Wait, kp string, line int) (*Wait, Expr) {
 		if w.If != "" {
 			c.errf(kp+".if", line, "if applies only to a wait for an event")
 		}
-		if w.Timeout > 0 {
+		if w.Timeout > 0 || w.TimeoutParam != "" {
 			c.errf(kp+".timeout", line, "timeout applies only to a wait for an event")
 		}
 	}
@@ -506,11 +599,26 @@ func pathName(i int) string {
 }
 
 func (c *checker) discount(d *Discount, kp string, line int) {
+	if d.PercentParam != "" {
+		c.param(d.PercentParam, kp+".percent", line, paramPercent)
+	}
+	if d.ExpiresInParam != "" {
+		c.param(d.ExpiresInParam, kp+".expires_in", line, paramDuration)
+	}
+	if d.Prefix != "" && !prefixPattern.MatchString(d.Prefix) {
+		c.errf(kp+".prefix", line, "discount prefix %q may hold only A-Z and 0-9, at most 12", d.Prefix)
+	}
+	kinds := 0
+	for _, set := range []bool{d.Percent != 0 || d.PercentParam != "", d.Amount != "", d.FreeShipping} {
+		if set {
+			kinds++
+		}
+	}
 	switch {
-	case d.Percent == 0 && d.Amount == "":
-		c.errf(kp, line, "discount needs a percent (percent: 10) or an amount (amount: \"5.00\")")
-	case d.Percent != 0 && d.Amount != "":
-		c.errf(kp, line, "discount has both percent and amount: choose one")
+	case kinds == 0:
+		c.errf(kp, line, "discount needs a percent (percent: 10), an amount (amount: \"5.00\") or free_shipping: true")
+	case kinds > 1:
+		c.errf(kp, line, "discount has more than one of percent, amount and free_shipping: choose one")
 	case d.Percent < 0 || d.Percent > 100:
 		c.errf(kp+".percent", line, "discount percent must be 1 to 100, not %d", d.Percent)
 	case d.Amount != "" && (!amountPattern.MatchString(d.Amount) || strings.Trim(d.Amount, "0.") == ""):

@@ -41,6 +41,17 @@ type Flow struct {
 	MaxLateness Duration `yaml:"max_lateness"`
 	// Steps run in order.
 	Steps []Step `yaml:"steps"`
+	// Params are the flow's parameters with their defaults (delays,
+	// discount percent, products, a holiday calendar). A shop overrides
+	// them in the shops file under flows.<id>.params; steps refer to them
+	// as $name (wait: $first_delay, percent: $discount_percent), CEL as
+	// params.name, templates as .Params.name.
+	Params map[string]any `yaml:"params"`
+	// Enabled is false for a flow that ships switched off (an alternative
+	// to another built-in, such as smart abandonment to the abandoned
+	// checkout series); a shop switches it on under flows.<id>.enabled.
+	// Nil means on.
+	Enabled *bool `yaml:"enabled"`
 
 	// Source is "builtin" or the file the flow came from.
 	Source string `yaml:"-"`
@@ -87,8 +98,10 @@ type Step struct {
 // In YAML a bare duration ("1h") is the first form.
 type Wait struct {
 	ID string `yaml:"id"`
-	// For is a duration ("1h", "3d").
-	For Duration `yaml:"for"`
+	// For is a duration ("1h", "3d"); ForParam names the parameter that
+	// gives it instead ("$delay" in YAML).
+	For      Duration `yaml:"for"`
+	ForParam string   `yaml:"-"`
 	// Until is a time of day, "10:00", in Zone.
 	Until string `yaml:"until"`
 	// Zone is customer (default) or shop, or an IANA zone name.
@@ -99,6 +112,8 @@ type Wait struct {
 	Event   string   `yaml:"event"`
 	If      string   `yaml:"if"`
 	Timeout Duration `yaml:"timeout"`
+	// TimeoutParam names the parameter that gives Timeout.
+	TimeoutParam string `yaml:"-"`
 }
 
 // Clock returns Until's hour and minute; ok is false when Until is not a
@@ -132,6 +147,11 @@ type Send struct {
 	Channel  string `yaml:"channel"`
 	Template string `yaml:"template"`
 	Category string `yaml:"category"`
+	// Products is a CEL expression giving the products the message shows
+	// (a list of maps with id, title, url, image_url, price). When set and
+	// empty, the send is skipped with reason no_recommendation: a message
+	// about products has nothing to say without them.
+	Products string `yaml:"products"`
 }
 
 // Branch runs Then when If (CEL) is true, else Else.
@@ -163,6 +183,18 @@ type Discount struct {
 	Percent   int      `yaml:"percent"`
 	Amount    string   `yaml:"amount"`
 	ExpiresIn Duration `yaml:"expires_in"`
+	// FreeShipping makes a free-shipping code instead of a price cut.
+	FreeShipping bool `yaml:"free_shipping"`
+	// Prefix starts the code ("COMEBACK" gives COMEBACK-7KQ2XW9A); default
+	// SAVE.
+	Prefix string `yaml:"prefix"`
+	// Products is a CEL expression giving the product ids the code applies
+	// to ("buy X, get Y"); empty: the whole order.
+	Products string `yaml:"products"`
+	// PercentParam and ExpiresInParam name the parameters that give Percent
+	// and ExpiresIn ($discount_percent in YAML).
+	PercentParam   string `yaml:"-"`
+	ExpiresInParam string `yaml:"-"`
 }
 
 // Update sets a profile property: Set maps property names to CEL

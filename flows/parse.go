@@ -108,7 +108,7 @@ func (d *decoder) parse(data []byte) (f *Flow) {
 	f = &Flow{Source: d.file, Raw: data, file: d.file, lines: d.lines}
 	d.lines[""] = root.Line
 	for _, fl := range d.fields(root, "", "a flow", "id", "name", "version", "priority", "trigger", "key",
-		"reentry", "exit_on", "filter", "max_lateness", "steps") {
+		"reentry", "exit_on", "filter", "max_lateness", "steps", "params", "enabled") {
 		v := fl.value
 		switch fl.key {
 		case "id":
@@ -136,6 +136,10 @@ func (d *decoder) parse(data []byte) (f *Flow) {
 			f.MaxLateness = d.duration(v, "max_lateness")
 		case "steps":
 			f.Steps = d.steps(v, "steps")
+		case "params":
+			f.Params = d.params(v)
+		case "enabled":
+			f.Enabled = d.bool(v, "enabled")
 		}
 	}
 	if len(f.MoreTriggers) == 0 {
@@ -250,6 +254,53 @@ func (d *decoder) int(n *yaml.Node, name string) int {
 	}
 	d.errorf(n.Line, "%s must be a whole number, not %s", name, kindWords(n))
 	return 0
+}
+
+// bool reads a true/false scalar; null reads as nil.
+func (d *decoder) bool(n *yaml.Node, name string) *bool {
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!bool" {
+		v, err := strconv.ParseBool(n.Value)
+		if err == nil {
+			return &v
+		}
+	}
+	d.errorf(n.Line, "%s must be true or false, not %s", name, kindWords(n))
+	return nil
+}
+
+// paramRef returns the parameter a "$name" scalar names, "" for any other
+// node.
+func paramRef(n *yaml.Node) string {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" || !strings.HasPrefix(n.Value, "$") {
+		return ""
+	}
+	return n.Value[1:]
+}
+
+// params reads the params mapping: names to YAML values of any shape.
+func (d *decoder) params(n *yaml.Node) map[string]any {
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n.Line, "params must be a mapping of names to default values, not %s", kindWords(n))
+		return nil
+	}
+	out := map[string]any{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		d.lines["params."+k.Value] = k.Line
+		var val any
+		if err := v.Decode(&val); err != nil {
+			d.errorf(v.Line, "params.%s: %v", k.Value, err)
+			continue
+		}
+		out[k.Value] = val
+	}
+	return out
 }
 
 // duration reads a duration scalar; null reads as 0.
@@ -400,7 +451,7 @@ func (d *decoder) step(n *yaml.Node, path string) Step {
 		s.Wait = d.wait(v, kp)
 	case "send":
 		s.Send = &Send{}
-		for _, fl := range d.fields(v, kp, "send", "id", "channel", "template", "category") {
+		for _, fl := range d.fields(v, kp, "send", "id", "channel", "template", "category", "products") {
 			switch fl.key {
 			case "id":
 				s.Send.ID = d.str(fl.value, "id")
@@ -410,6 +461,8 @@ func (d *decoder) step(n *yaml.Node, path string) Step {
 				s.Send.Template = d.str(fl.value, "template")
 			case "category":
 				s.Send.Category = d.str(fl.value, "category")
+			case "products":
+				s.Send.Products = d.str(fl.value, "products")
 			}
 		}
 	case "branch":
@@ -432,16 +485,29 @@ func (d *decoder) step(n *yaml.Node, path string) Step {
 		s.Split = d.split(v, path, kp)
 	case "discount":
 		s.Discount = &Discount{}
-		for _, fl := range d.fields(v, kp, "discount", "id", "percent", "amount", "expires_in") {
+		for _, fl := range d.fields(v, kp, "discount", "id", "percent", "amount", "expires_in", "free_shipping",
+			"prefix", "products") {
 			switch fl.key {
 			case "id":
 				s.Discount.ID = d.str(fl.value, "id")
 			case "percent":
-				s.Discount.Percent = d.int(fl.value, "percent")
+				if s.Discount.PercentParam = paramRef(fl.value); s.Discount.PercentParam == "" {
+					s.Discount.Percent = d.int(fl.value, "percent")
+				}
 			case "amount":
 				s.Discount.Amount = d.str(fl.value, "amount")
 			case "expires_in":
-				s.Discount.ExpiresIn = d.duration(fl.value, "expires_in")
+				if s.Discount.ExpiresInParam = paramRef(fl.value); s.Discount.ExpiresInParam == "" {
+					s.Discount.ExpiresIn = d.duration(fl.value, "expires_in")
+				}
+			case "free_shipping":
+				if b := d.bool(fl.value, "free_shipping"); b != nil {
+					s.Discount.FreeShipping = *b
+				}
+			case "prefix":
+				s.Discount.Prefix = d.str(fl.value, "prefix")
+			case "products":
+				s.Discount.Products = d.str(fl.value, "products")
 			}
 		}
 	case "update":
@@ -484,7 +550,9 @@ func (d *decoder) step(n *yaml.Node, path string) Step {
 func (d *decoder) wait(n *yaml.Node, kp string) *Wait {
 	w := &Wait{}
 	if n.Kind == yaml.ScalarNode && !isNull(n) {
-		w.For = d.duration(n, "wait")
+		if w.ForParam = paramRef(n); w.ForParam == "" {
+			w.For = d.duration(n, "wait")
+		}
 		return w
 	}
 	for _, fl := range d.fields(n, kp, "wait", "id", "for", "until", "zone", "event", "if", "timeout") {
@@ -492,7 +560,9 @@ func (d *decoder) wait(n *yaml.Node, kp string) *Wait {
 		case "id":
 			w.ID = d.str(fl.value, "id")
 		case "for":
-			w.For = d.duration(fl.value, "for")
+			if w.ForParam = paramRef(fl.value); w.ForParam == "" {
+				w.For = d.duration(fl.value, "for")
+			}
 		case "until":
 			w.Until = d.str(fl.value, "until")
 		case "zone":
@@ -502,7 +572,9 @@ func (d *decoder) wait(n *yaml.Node, kp string) *Wait {
 		case "if":
 			w.If = d.str(fl.value, "if")
 		case "timeout":
-			w.Timeout = d.duration(fl.value, "timeout")
+			if w.TimeoutParam = paramRef(fl.value); w.TimeoutParam == "" {
+				w.Timeout = d.duration(fl.value, "timeout")
+			}
 		}
 	}
 	return w

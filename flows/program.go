@@ -137,14 +137,17 @@ type Instruction struct {
 	Update  *Update
 	Set     map[string]Expr
 	Webhook *Webhook
+	// Products is the compiled products expression of OpSend or
+	// OpDiscount (nil: none).
+	Products Expr
 	// Body holds OpWebhook's compiled body expressions.
 	Body map[string]Expr
 	Exit *Exit
 }
 
 // Expr is a compiled CEL expression. Vars holds the variables flows see:
-// "event", "profile", "run", "shop" (each a map[string]any decoded from
-// JSON, with times as time.Time) and "now" (a time.Time). Implementations
+// "event", "profile", "run", "shop", "params" (each a map[string]any
+// decoded from JSON, with times as time.Time) and "now" (a time.Time). Implementations
 // are safe for concurrent use.
 type Expr interface {
 	// Eval evaluates the expression to a Go value (bool, string, int64,

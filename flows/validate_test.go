@@ -83,11 +83,11 @@ func TestMistakes(t *testing.T) {
 		},
 		{
 			"unknown field", lines("id: t", "name: T", "version: 1", "colour: red", "trigger: {event: checkout.updated}", "steps: [wait: 1h]"),
-			[]string{`f.yaml:4: unknown field "colour" in a flow (known: id, name, version, priority, trigger, key, reentry, exit_on, filter, max_lateness, steps)`},
+			[]string{`f.yaml:4: unknown field "colour" in a flow (known: id, name, version, priority, trigger, key, reentry, exit_on, filter, max_lateness, steps, params, enabled)`},
 		},
 		{
 			"unknown field in a step", withSteps("  - send: {channel: email, template: t, category: marketing, subject: Hi}"),
-			[]string{`f.yaml:6: unknown field "subject" in send (known: id, channel, template, category)`},
+			[]string{`f.yaml:6: unknown field "subject" in send (known: id, channel, template, category, products)`},
 		},
 		{
 			"trigger event not canonical", lines("id: t", "name: T", "version: 1", "trigger:", "  event: checkout.update", "steps: [wait: 1h]"),
@@ -203,7 +203,39 @@ func TestMistakes(t *testing.T) {
 		},
 		{
 			"discount without percent or amount", withSteps("  - discount: {expires_in: 72h}"),
-			[]string{`f.yaml:6: discount needs a percent (percent: 10) or an amount (amount: "5.00")`},
+			[]string{`f.yaml:6: discount needs a percent (percent: 10), an amount (amount: "5.00") or free_shipping: true`},
+		},
+		{
+			"undeclared parameter", withSteps("  - wait: $delay"),
+			[]string{"f.yaml:6: $delay is not declared under params"},
+		},
+		{
+			"parameter of the wrong kind", lines("id: t", "name: T", "version: 1", "trigger: {event: checkout.updated}",
+				"params:", "  pct: 300", "steps:", "  - discount: {percent: $pct}"),
+			[]string{"f.yaml:6: params.pct: 300 is not a percent from 1 to 100"},
+		},
+		{
+			"duration parameter not a duration", lines("id: t", "name: T", "version: 1", "trigger: {event: checkout.updated}",
+				"params: {delay: soon}", "steps:", "  - wait: {for: $delay}"),
+			[]string{`f.yaml:5: params.delay: duration "soon": expected a number such as 90s, 1h, 3d or 2w`},
+		},
+		{
+			"params not a mapping", lines("id: t", "name: T", "version: 1", "trigger: {event: checkout.updated}",
+				"params: [a, b]", "steps: [wait: 1h]"),
+			[]string{"f.yaml:5: params must be a mapping of names to default values, not a list"},
+		},
+		{
+			"enabled not a bool", lines("id: t", "name: T", "version: 1", "enabled: maybe", "trigger: {event: checkout.updated}",
+				"steps: [wait: 1h]"),
+			[]string{`f.yaml:4: enabled must be true or false, not "maybe"`},
+		},
+		{
+			"discount with two kinds", withSteps("  - discount: {percent: 10, free_shipping: true}"),
+			[]string{"f.yaml:6: discount has more than one of percent, amount and free_shipping: choose one"},
+		},
+		{
+			"send products not compiling", withSteps("  - send: {channel: email, template: t, category: marketing, products: 'profile.viewed +'}"),
+			[]string{`f.yaml:6: send products "profile.viewed +" does not compile: Syntax error: mismatched input '<EOF>' (column 17)`},
 		},
 		{
 			"webhook without url", withSteps("  - webhook: {body: {email: event.data.email}}"),

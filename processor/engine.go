@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"maps"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -105,6 +107,11 @@ func (e *Engine) afterCommit(ctx context.Context, tx *txn) error {
 			e.metrics.runs.WithLabelValues(flow, tr).Add(float64(c))
 		}
 	}
+	if e.cfg.Observe != nil {
+		for _, a := range tx.actions {
+			e.cfg.Observe(a)
+		}
+	}
 	return nil
 }
 
@@ -136,6 +143,11 @@ type txn struct {
 
 	effects     Effects
 	transitions map[string]map[string]int
+	actions     []Action
+	// trigFlow is the program whose trigger is being evaluated (its
+	// params are in scope before a run exists).
+	trigFlow *flows.Program
+	params   map[string]map[string]any
 }
 
 func (e *Engine) apply(ctx context.Context, ev *event.Event, cust, key string, st *State) (*txn, error) {
@@ -235,7 +247,7 @@ func (tx *txn) remember() {
 // rebuilt after an update step (which resets it).
 func (tx *txn) profileMap() map[string]any {
 	if tx.profMap == nil {
-		tx.profMap = profileMap(tx.profile)
+		tx.profMap = profileMap(tx.profile, tx.now)
 	}
 	return tx.profMap
 }
@@ -275,11 +287,34 @@ func (tx *txn) vars(r *Run, ev map[string]any) map[string]any {
 		"shop":    tx.shopMap(),
 		"now":     tx.now,
 		"run":     map[string]any{},
+		"params":  map[string]any{},
 	}
 	if r != nil {
 		v["run"] = runMap(r, tx.triggerMap(r))
+		if p := tx.program(r); p != nil {
+			v["params"] = tx.paramsOf(p)
+		}
+	} else if tx.trigFlow != nil {
+		v["params"] = tx.paramsOf(tx.trigFlow)
 	}
 	return v
+}
+
+// paramsOf is a flow's parameters: its defaults, overridden by the shop's
+// flows.<id>.params.
+func (tx *txn) paramsOf(p *flows.Program) map[string]any {
+	key := p.Flow.ID + "@" + strconv.Itoa(p.Flow.Version)
+	if m, ok := tx.params[key]; ok {
+		return m
+	}
+	m := make(map[string]any, len(p.Flow.Params))
+	maps.Copy(m, p.Flow.Params)
+	maps.Copy(m, tx.shop.Params[p.Flow.ID])
+	if tx.params == nil {
+		tx.params = map[string]map[string]any{}
+	}
+	tx.params[key] = m
+	return m
 }
 
 // program returns the program a run is pinned to: the loaded one when its
@@ -321,7 +356,7 @@ func (tx *txn) fire(t *event.Timer) {
 	}
 	p := tx.program(r)
 	if p == nil {
-		tx.finish(r, RunExited, fmt.Sprintf("flow %s version %d is no longer loaded", r.Flow, r.Version))
+		tx.finish(r, RunExited, ReasonFlowGone, fmt.Sprintf("flow %s version %d is no longer loaded", r.Flow, r.Version))
 		return
 	}
 	if r.Wait.Event != "" {
@@ -355,7 +390,7 @@ func (tx *txn) react() {
 		}
 		for _, c := range p.ExitOn {
 			if c.Event == t && tx.cond(c.If, r, tx.evMap()) {
-				tx.finish(r, RunExited, "exit_on "+t)
+				tx.finish(r, RunExited, ReasonExitOn, t)
 				break
 			}
 		}
@@ -381,7 +416,8 @@ func (tx *txn) cond(x flows.Expr, r *Run, ev map[string]any) bool {
 func (tx *txn) trigger() {
 	for _, p := range tx.e.cfg.Flows.Triggered(string(tx.ev.Type)) {
 		f := p.Flow
-		if tx.shop.Disabled[f.ID] || !tx.cond(p.Trigger.If, nil, tx.evMap()) {
+		tx.trigFlow = p
+		if !tx.shop.FlowOn(f) || !tx.cond(p.Trigger.If, nil, tx.evMap()) {
 			continue
 		}
 		key := tx.cust
@@ -400,6 +436,7 @@ func (tx *txn) trigger() {
 			continue
 		}
 		if until, ok := tx.reentry[reentryKey(f.ID, key)]; ok && tx.now.Before(until) {
+			tx.note(Action{Action: ActionSkip, Flow: f.ID, Reason: ReasonReentry, Detail: "key " + key})
 			continue
 		}
 		r := &Run{
@@ -407,8 +444,9 @@ func (tx *txn) trigger() {
 			Shop: tx.ev.Shop, Customer: tx.cust, Status: RunActive,
 			StartedAt: tx.ev.OccurredAt, TriggerAt: tx.ev.OccurredAt, Event: tx.evRaw,
 		}
-		if reason := tx.prevented(p, r); reason != "" {
+		if ended := tx.prevented(p, r); ended != "" {
 			tx.transition(f.ID, "prevented")
+			tx.note(Action{Action: ActionSkip, Flow: f.ID, Run: r.ID, Reason: ReasonExitOn, Detail: ended})
 			continue
 		}
 		switch p.Reentry.Kind {
@@ -424,8 +462,10 @@ func (tx *txn) trigger() {
 		tx.touched[r.ID] = true
 		tx.transition(f.ID, "started")
 		r.log("", "start", tx.now, string(tx.ev.Type))
+		tx.note(Action{Action: ActionStart, Flow: f.ID, Run: r.ID, Detail: string(tx.ev.Type)})
 		tx.advance(r, p, 0, tx.ev.OccurredAt)
 	}
+	tx.trigFlow = nil
 }
 
 func (tx *txn) activeRun(flow, key string) *Run {
@@ -458,9 +498,9 @@ func (tx *txn) rearm(r *Run, p *flows.Program) {
 	r.log(p.Code[r.PC].StepID, "rearm", tx.now, w.Due.Format(time.RFC3339))
 }
 
-// prevented reports why a run must not start: a remembered event that
-// ends it and happened at or after its trigger (an order whose webhook
-// arrived before the checkout update's).
+// prevented reports the type of a remembered event that ends the run and
+// happened at or after its trigger (an order whose webhook arrived before
+// the checkout update's), "" when none does.
 func (tx *txn) prevented(p *flows.Program, r *Run) string {
 	for _, m := range tx.exits {
 		if m.OccurredAt.Before(r.StartedAt) {
@@ -468,7 +508,7 @@ func (tx *txn) prevented(p *flows.Program, r *Run) string {
 		}
 		for _, c := range p.ExitOn {
 			if c.Event == m.Type && tx.cond(c.If, r, eventMap(m.Event)) {
-				return "exit_on " + m.Type
+				return m.Type
 			}
 		}
 	}
@@ -481,16 +521,19 @@ func (tx *txn) schedule(r *Run, w *RunWait) {
 	})
 }
 
-// finish ends a run.
-func (tx *txn) finish(r *Run, status, reason string) {
+// finish ends a run: status RunDone (reason completed) or RunExited with a
+// reason of the vocabulary in action.go and a detail.
+func (tx *txn) finish(r *Run, status, reason, detail string) {
 	if r.Wait != nil && r.Wait.TimerID != "" {
 		tx.effects.Cancel = append(tx.effects.Cancel, r.Wait.TimerID)
 	}
 	r.Status = status
 	r.ExitReason = reason
+	r.ExitDetail = detail
 	r.EndedAt = tx.now
 	r.Wait = nil
-	r.log("", status, tx.now, reason)
+	r.log("", status, tx.now, strings.TrimSpace(reason+" "+detail))
+	tx.note(Action{Action: ActionExit, Flow: r.Flow, Run: r.ID, Reason: reason, Detail: detail})
 	tx.touched[r.ID] = true
 	delete(tx.runs, r.ID)
 	tx.done = append(tx.done, r)

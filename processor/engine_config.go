@@ -57,6 +57,13 @@ type Config struct {
 	Logger *zap.Logger
 	// Registerer receives the engine's metrics. Default: none.
 	Registerer prometheus.Registerer
+	// DiscountKey keys the HMAC that makes discount codes (derived from
+	// BOOMERANG_SECRET_KEY), so codes cannot be guessed from run ids.
+	DiscountKey []byte
+	// Observe, when set, receives every action of an event's runs after
+	// its commit (replay prints them). It is called from the goroutine
+	// handling the event.
+	Observe func(Action)
 }
 
 func (c *Config) fill() error {

@@ -247,7 +247,8 @@ func TestOrderEndsTheRun(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, finished, 1)
 	require.Equal(t, processor.RunExited, finished[0].Status)
-	require.Equal(t, "exit_on order.placed", finished[0].ExitReason)
+	require.Equal(t, "exit_on", finished[0].ExitReason)
+	require.Equal(t, "order.placed", finished[0].ExitDetail)
 }
 
 func TestOrderBeforeItsCheckoutUpdatePreventsTheRun(t *testing.T) {

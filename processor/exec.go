@@ -3,6 +3,7 @@ package processor
 import (
 	"fmt"
 	"hash/fnv"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +24,7 @@ func (tx *txn) advance(r *Run, p *flows.Program, pc int, cursor time.Time) {
 	tx.touched[r.ID] = true
 	for range maxSteps {
 		if pc >= len(p.Code) {
-			tx.finish(r, RunDone, "")
+			tx.finish(r, RunDone, ReasonCompleted, "")
 			return
 		}
 		ins := &p.Code[pc]
@@ -34,8 +35,9 @@ func (tx *txn) advance(r *Run, p *flows.Program, pc int, cursor time.Time) {
 			return
 		case flows.OpSend:
 			if !tx.cond(p.Filter, r, tx.evMap()) {
-				r.log(ins.StepID, "skipped", tx.now, "filter")
-				tx.finish(r, RunExited, "filter")
+				r.log(ins.StepID, "skipped", tx.now, ReasonFilter)
+				tx.note(Action{Action: ActionSkip, Flow: r.Flow, Run: r.ID, Step: ins.StepID, Reason: ReasonFilter, Send: tx.command(r, p, ins, cursor)})
+				tx.finish(r, RunExited, ReasonFilter, "")
 				return
 			}
 			tx.send(r, p, ins, cursor)
@@ -57,9 +59,7 @@ func (tx *txn) advance(r *Run, p *flows.Program, pc int, cursor time.Time) {
 			r.log(ins.StepID, "split", tx.now, ins.Names[i])
 			pc = ins.Targets[i]
 		case flows.OpDiscount:
-			// Unique codes through the platforms' APIs come with the
-			// flow-library issue; until then the step is recorded only.
-			r.log(ins.StepID, "skipped", tx.now, "discount codes are not available yet")
+			tx.discount(r, p, ins, cursor)
 			pc++
 		case flows.OpUpdate:
 			tx.update(r, ins)
@@ -68,35 +68,36 @@ func (tx *txn) advance(r *Run, p *flows.Program, pc int, cursor time.Time) {
 			tx.webhook(r, p, ins, cursor)
 			pc++
 		case flows.OpExit:
-			reason := "exit step"
-			if ins.Exit != nil && ins.Exit.Reason != "" {
-				reason = ins.Exit.Reason
+			detail := ""
+			if ins.Exit != nil {
+				detail = ins.Exit.Reason
 			}
-			tx.finish(r, RunExited, reason)
+			tx.finish(r, RunExited, ReasonExitStep, detail)
 			return
 		case flows.OpJump:
 			pc = ins.Target
 		default:
-			tx.finish(r, RunExited, fmt.Sprintf("unknown instruction %d", ins.Op))
+			tx.finish(r, RunExited, ReasonFlowGone, fmt.Sprintf("unknown instruction %d", ins.Op))
 			return
 		}
 	}
-	tx.finish(r, RunExited, "too many steps without a wait")
+	tx.finish(r, RunExited, ReasonLoop, "too many steps without a wait")
 }
 
 func (tx *txn) wait(r *Run, ins *flows.Instruction, cursor time.Time) {
 	w := &RunWait{First: !r.sent(), Base: cursor}
 	spec := ins.Wait
+	p := tx.program(r)
 	switch {
 	case spec.Event != "":
 		w.Event = spec.Event
-		if spec.Timeout > 0 {
-			w.Due = cursor.Add(spec.Timeout.D())
+		if d := tx.duration(p, spec.Timeout, spec.TimeoutParam); d > 0 {
+			w.Due = cursor.Add(d)
 		}
 	case spec.Until != "":
 		w.Due = nextTimeOfDay(cursor, spec.Until, tx.zone(spec.Zone))
 	default:
-		w.Due = cursor.Add(spec.For.D())
+		w.Due = cursor.Add(tx.duration(p, spec.For, spec.ForParam))
 	}
 	if !w.Due.IsZero() {
 		// Timers keep milliseconds; the due time the run waits for must be
@@ -146,16 +147,66 @@ func (r *Run) sent() bool {
 	return false
 }
 
-func (tx *txn) send(r *Run, p *flows.Program, ins *flows.Instruction, cursor time.Time) {
+// duration is a wait's duration: the parameter it names (a shop's
+// override or the default), else its literal. A parameter that does not
+// read as a duration falls back to the flow's default.
+func (tx *txn) duration(p *flows.Program, lit flows.Duration, param string) time.Duration {
+	if param == "" || p == nil {
+		return lit.D()
+	}
+	if d, err := flows.ParamDuration(tx.paramsOf(p)[param]); err == nil {
+		return d
+	}
+	d, _ := flows.ParamDuration(p.Flow.Params[param])
+	return d
+}
+
+// command builds a send step's command.
+func (tx *txn) command(r *Run, p *flows.Program, ins *flows.Instruction, cursor time.Time) *SendCommand {
 	s := ins.Send
-	cmd := SendCommand{
+	cmd := &SendCommand{
 		ID: r.ID + ":" + ins.StepID, Shop: r.Shop, Flow: r.Flow, Version: r.Version, Run: r.ID,
 		Step: ins.StepID, Customer: r.Customer, Channel: s.Channel, Template: s.Template,
 		Category: s.Category, To: tx.address(r, s.Channel), Priority: p.Priority,
 		DueAt: cursor, MaxLateness: p.MaxLateness, CreatedAt: tx.now, Event: r.Event,
+		Split: splitArm(r),
 	}
-	tx.effects.Sends = append(tx.effects.Sends, cmd)
-	r.log(ins.StepID, "send", tx.now, s.Channel+" "+s.Template)
+	if params := tx.paramsOf(p); len(params) > 0 {
+		cmd.Params = params
+	}
+	if d, ok := r.Discounts[r.LastDiscount]; ok {
+		cmd.Discount = &d
+	}
+	return cmd
+}
+
+func (tx *txn) send(r *Run, p *flows.Program, ins *flows.Instruction, cursor time.Time) {
+	cmd := tx.command(r, p, ins, cursor)
+	if ins.Products != nil {
+		cmd.Products = tx.products(r, ins.Products)
+		if len(cmd.Products) == 0 {
+			r.log(ins.StepID, "skipped", tx.now, ReasonNoRecommendation)
+			tx.note(Action{Action: ActionSkip, Flow: r.Flow, Run: r.ID, Step: ins.StepID, Reason: ReasonNoRecommendation, Send: cmd})
+			return
+		}
+	}
+	tx.effects.Sends = append(tx.effects.Sends, *cmd)
+	r.log(ins.StepID, "send", tx.now, cmd.Channel+" "+cmd.Template)
+	tx.note(Action{Action: ActionSendCmd, Flow: r.Flow, Run: r.ID, Step: ins.StepID, Send: cmd})
+}
+
+// splitArm names the arms the run took, "step=arm" joined by commas, for
+// attribution per arm.
+func splitArm(r *Run) string {
+	if len(r.Splits) == 0 {
+		return ""
+	}
+	parts := make([]string, 0, len(r.Splits))
+	for step, arm := range r.Splits {
+		parts = append(parts, step+"="+arm)
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
 }
 
 // address picks the recipient: for email the trigger's email, else the
@@ -192,6 +243,12 @@ func (tx *txn) update(r *Run, ins *flows.Instruction) {
 	}
 	tx.profMap = nil
 	r.log(ins.StepID, "update", tx.now, "")
+	names := make([]string, 0, len(ins.Set))
+	for name := range ins.Set {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	tx.note(Action{Action: ActionUpdate, Flow: r.Flow, Run: r.ID, Step: ins.StepID, Detail: strings.Join(names, ",")})
 }
 
 func (tx *txn) webhook(r *Run, p *flows.Program, ins *flows.Instruction, cursor time.Time) {
@@ -208,6 +265,7 @@ func (tx *txn) webhook(r *Run, p *flows.Program, ins *flows.Instruction, cursor 
 	}
 	tx.effects.Sends = append(tx.effects.Sends, cmd)
 	r.log(ins.StepID, "webhook", tx.now, ins.Webhook.URL)
+	tx.note(Action{Action: ActionWebhook, Flow: r.Flow, Run: r.ID, Step: ins.StepID, Detail: ins.Webhook.URL, Send: &cmd})
 }
 
 // choose picks an index by weight, deterministically from seed.

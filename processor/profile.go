@@ -35,10 +35,47 @@ type Profile struct {
 	LastOrderAt      *time.Time  `json:"last_order_at,omitempty"`
 	OrderTimes       []time.Time `json:"order_times,omitempty"`
 	LastEngagementAt *time.Time  `json:"last_engagement_at,omitempty"`
+	// Purchased are the product ids of the customer's orders, newest
+	// first (bounded): cross-sell and "buy X, get Y" leave them out.
+	Purchased []string `json:"purchased,omitempty"`
+	// Viewed are the products the customer viewed, newest first
+	// (bounded): what browse abandonment shows.
+	Viewed []ViewedProduct `json:"viewed,omitempty"`
+	// Predictions are the newest prediction.updated figures.
+	Predictions *Predictions `json:"predictions,omitempty"`
 	// Props are properties set by flows' update steps.
 	Props     map[string]any `json:"props,omitempty"`
 	CreatedAt time.Time      `json:"created_at"`
 	UpdatedAt time.Time      `json:"updated_at"`
+}
+
+// Bounds of the profile's product lists.
+const (
+	maxViewed    = 10
+	maxPurchased = 50
+)
+
+// ViewedProduct is one product view.
+type ViewedProduct struct {
+	ID       string    `json:"id"`
+	Title    string    `json:"title,omitempty"`
+	URL      string    `json:"url,omitempty"`
+	ImageURL string    `json:"image_url,omitempty"`
+	Price    string    `json:"price,omitempty"`
+	Currency string    `json:"currency,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// Predictions are a customer's predicted figures (docs/predictions.md).
+type Predictions struct {
+	PAlive         float64    `json:"p_alive"`
+	ChurnRisk      float64    `json:"churn_risk"`
+	ChurnBand      string     `json:"churn_band"`
+	ExpectedOrders float64    `json:"expected_orders_365"`
+	CLV            string     `json:"clv_365,omitempty"`
+	NextOrderAt    *time.Time `json:"next_order_at,omitempty"`
+	Model          string     `json:"model,omitempty"`
+	At             time.Time  `json:"at"`
 }
 
 // ConsentRecord is one channel's consent: its state, where it came from and
@@ -144,6 +181,13 @@ func (p *Profile) apply(ev *event.Event) {
 		case event.MessageUnsubscribed, event.MessageComplained:
 			p.setConsent(d.Channel, event.ConsentUnsubscribed, string(ev.Type), at)
 		}
+	case *event.ProductView:
+		p.viewed(d, at)
+	case *event.Prediction:
+		p.Predictions = &Predictions{
+			PAlive: d.PAlive, ChurnRisk: d.ChurnRisk, ChurnBand: d.ChurnBand, ExpectedOrders: d.ExpectedOrders,
+			CLV: string(d.PredictedCLV), NextOrderAt: d.ExpectedNextOrderAt, Model: d.Model, At: at,
+		}
 	case *event.InboundSMS:
 		switch strings.ToUpper(d.Keyword) {
 		case "STOP":
@@ -154,7 +198,32 @@ func (p *Profile) apply(ev *event.Event) {
 	}
 }
 
+// viewed puts a product view first in Viewed, once per product.
+func (p *Profile) viewed(v *event.ProductView, at time.Time) {
+	if v.ProductID == "" {
+		return
+	}
+	list := make([]ViewedProduct, 0, maxViewed)
+	list = append(list, ViewedProduct{
+		ID: v.ProductID, Title: v.Title, URL: v.URL, ImageURL: v.ImageURL, Price: string(v.Price), Currency: v.Currency, At: at,
+	})
+	for _, o := range p.Viewed {
+		if o.ID != v.ProductID && len(list) < maxViewed {
+			list = append(list, o)
+		}
+	}
+	p.Viewed = list
+}
+
 func (p *Profile) addOrder(o *event.Order, at time.Time) {
+	for _, li := range o.LineItems {
+		if li.ProductID != "" && !slices.Contains(p.Purchased, li.ProductID) {
+			p.Purchased = append([]string{li.ProductID}, p.Purchased...)
+		}
+	}
+	if len(p.Purchased) > maxPurchased {
+		p.Purchased = p.Purchased[:maxPurchased]
+	}
 	p.OrdersCount++
 	if p.FirstOrderAt == nil || at.Before(*p.FirstOrderAt) {
 		t := at

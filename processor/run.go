@@ -44,7 +44,14 @@ type Run struct {
 	Splits map[string]string `json:"splits,omitempty"`
 	// Steps logs what the run did, oldest first (bounded).
 	Steps      []StepLog `json:"steps,omitempty"`
-	ExitReason string    `json:"exit_reason,omitempty"`
+	// ExitReason is a word of the reason vocabulary (action.go);
+	// ExitDetail says more (the event type that ended the run).
+	ExitReason string `json:"exit_reason,omitempty"`
+	ExitDetail string `json:"exit_detail,omitempty"`
+	// Discounts are the codes the run's discount steps made, by step id;
+	// LastDiscount names the newest, the one later messages show.
+	Discounts    map[string]Discount `json:"discounts,omitempty"`
+	LastDiscount string              `json:"last_discount,omitempty"`
 	EndedAt    time.Time `json:"ended_at,omitzero"`
 }
 

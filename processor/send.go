@@ -31,6 +31,17 @@ type SendCommand struct {
 	CreatedAt   time.Time     `json:"created_at"`
 	// Event is the run's trigger event, the data templates render.
 	Event json.RawMessage `json:"event,omitempty"`
+	// Split names the split arms the run took ("step=arm,…"), for
+	// attribution per arm.
+	Split string `json:"split,omitempty"`
+	// Params are the flow's parameters after the shop's overrides.
+	Params map[string]any `json:"params,omitempty"`
+	// Discount is the newest code the run's discount steps made; the
+	// senders make sure it exists on the platform before the message goes.
+	Discount *Discount `json:"discount,omitempty"`
+	// Products are the products the message shows (a send step's
+	// products expression).
+	Products []Product `json:"products,omitempty"`
 	// URL and Body are a webhook step's target and payload.
 	URL  string         `json:"url,omitempty"`
 	Body map[string]any `json:"body,omitempty"`

@@ -44,7 +44,7 @@ func convertTimes(v any) {
 }
 
 // profileMap is the map flows see as `profile`.
-func profileMap(p *Profile) map[string]any {
+func profileMap(p *Profile, now time.Time) map[string]any {
 	if p == nil {
 		p = &Profile{}
 	}
@@ -82,7 +82,73 @@ func profileMap(p *Profile) map[string]any {
 	props := map[string]any{}
 	maps.Copy(props, p.Props)
 	m["props"] = props
+	purchased := make([]any, len(p.Purchased))
+	for i, id := range p.Purchased {
+		purchased[i] = id
+	}
+	m["purchased"] = purchased
+	viewed := make([]any, len(p.Viewed))
+	for i, v := range p.Viewed {
+		viewed[i] = map[string]any{
+			"id": v.ID, "title": v.Title, "url": v.URL, "image_url": v.ImageURL, "price": v.Price,
+			"currency": v.Currency, "at": v.At,
+		}
+	}
+	m["viewed"] = viewed
+	pred := map[string]any{}
+	if q := p.Predictions; q != nil {
+		pred = map[string]any{
+			"p_alive": q.PAlive, "churn_risk": q.ChurnRisk, "churn_band": q.ChurnBand,
+			"expected_orders_365": q.ExpectedOrders, "clv_365": q.CLV, "model": q.Model,
+		}
+		if q.NextOrderAt != nil {
+			pred["next_order_at"] = *q.NextOrderAt
+		}
+	}
+	m["predictions"] = pred
+	m["segments"] = segments(p, now)
 	return m
+}
+
+// Segments a profile can be in (docs/flows.md): usable in CEL as
+// "repeat" in profile.segments.
+const (
+	SegmentSubscriber = "subscriber"  // email consent, no order yet
+	SegmentFirstTime  = "first_time"  // exactly one order
+	SegmentRepeat     = "repeat"      // two orders or more
+	SegmentVIP        = "vip"         // five orders or more
+	SegmentEngaged    = "engaged"     // opened or clicked within 90 days
+	SegmentLapsed     = "lapsed"      // ordered before, nothing for 180 days
+	SegmentChurnRisk  = "churn_risk"  // predicted churn band high
+)
+
+// segments lists the segments p is in at now.
+func segments(p *Profile, now time.Time) []any {
+	var out []any
+	switch {
+	case p.OrdersCount == 0 && p.Subscribed(event.ChannelEmail):
+		out = append(out, SegmentSubscriber)
+	case p.OrdersCount == 1:
+		out = append(out, SegmentFirstTime)
+	case p.OrdersCount >= 2:
+		out = append(out, SegmentRepeat)
+	}
+	if p.OrdersCount >= 5 {
+		out = append(out, SegmentVIP)
+	}
+	if p.LastEngagementAt != nil && now.Sub(*p.LastEngagementAt) <= 90*24*time.Hour {
+		out = append(out, SegmentEngaged)
+	}
+	if p.LastOrderAt != nil && now.Sub(*p.LastOrderAt) > 180*24*time.Hour {
+		out = append(out, SegmentLapsed)
+	}
+	if p.Predictions != nil && p.Predictions.ChurnBand == "high" {
+		out = append(out, SegmentChurnRisk)
+	}
+	if out == nil {
+		out = []any{}
+	}
+	return out
 }
 
 // runMap is the map flows see as `run`.

@@ -23,12 +23,83 @@ type Data struct {
 	UnsubscribeURL string `json:"unsubscribe_url,omitempty"`
 	// PreferencesURL is the signed preference-centre link, optional.
 	PreferencesURL string `json:"preferences_url,omitempty"`
-	// DiscountCode is the code a discount step created, if any.
+	// DiscountCode is the code a discount step created, if any (the same
+	// as Discount.Code).
 	DiscountCode string `json:"discount_code,omitempty"`
+	// Discount is the newest code a discount step made for the run, nil
+	// when none.
+	Discount *Discount `json:"discount,omitempty"`
+	// Products are product cards the message shows: the products a browse
+	// abandonment saw viewed, the recommendations of a cross-sell, the
+	// partner product of a "buy X, get Y" offer.
+	Products []Product `json:"products,omitempty"`
+	// Params are the flow's parameters after the shop's overrides
+	// (discount_percent, help_url, …).
+	Params map[string]any `json:"params,omitempty"`
+	// ReferralURL is the customer's own referral link, when the shop has a
+	// referral programme (shop.referral_url with {code}).
+	ReferralURL string `json:"referral_url,omitempty"`
+	// ReferralCode is the customer's own referral code.
+	ReferralCode string `json:"referral_code,omitempty"`
+	// Links makes the signed customer-facing links of this message; nil
+	// renders them empty.
+	Links Links `json:"-"`
 	// Now is the render time (the processor's clock), for dates relative to
 	// the send.
 	Now time.Time `json:"now"`
 }
+
+// Discount is a discount code made for a run.
+type Discount struct {
+	Code string `json:"code"`
+	// Percent off, or Amount off (a decimal string in the shop's
+	// currency), or FreeShipping.
+	Percent      int       `json:"percent,omitempty"`
+	Amount       string    `json:"amount,omitempty"`
+	FreeShipping bool      `json:"free_shipping,omitempty"`
+	ExpiresAt    time.Time `json:"expires_at,omitzero"`
+	// MadeUp marks a code that exists nowhere: the shop has no API
+	// credentials (the demo shop) or the message is a replay.
+	MadeUp bool `json:"made_up,omitempty"`
+}
+
+// Product is a product card, ready to show.
+type Product struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	URL      string `json:"url,omitempty"`
+	ImageURL string `json:"image_url,omitempty"`
+	// Price is formatted in the product's currency ("$18.00").
+	Price string `json:"price,omitempty"`
+}
+
+// Links makes a message's signed customer-facing links.
+type Links interface {
+	// Answer is the one-click link that answers question with answer (a
+	// feedback.submitted event): "why" with "price", "score" with "5".
+	Answer(question, answer string) string
+	// Survey is the link to the hosted survey form (survey.submitted).
+	Survey(survey string) string
+}
+
+// AnswerURL returns the one-click answer link, "" without Links.
+func (d *Data) AnswerURL(question, answer string) string {
+	if d.Links == nil {
+		return ""
+	}
+	return d.Links.Answer(question, answer)
+}
+
+// SurveyURL returns the survey form's link, "" without Links.
+func (d *Data) SurveyURL(survey string) string {
+	if d.Links == nil {
+		return ""
+	}
+	return d.Links.Survey(survey)
+}
+
+// Param returns a flow parameter, nil when unset.
+func (d *Data) Param(name string) any { return d.Params[name] }
 
 // Shop is the shop a message is sent for.
 type Shop struct {

@@ -60,6 +60,7 @@ func newRoot(stdio IO) *cobra.Command {
 		newFlows(stdio),
 		newRender(stdio),
 		newPredict(stdio),
+		newReplay(stdio),
 		newVersion(stdio),
 	)
 	return root

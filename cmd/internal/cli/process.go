@@ -79,13 +79,28 @@ func (s shopsSeam) Shop(id string) (processor.ShopConfig, bool) {
 	if !ok {
 		return processor.ShopConfig{}, false
 	}
-	cfg := processor.ShopConfig{ID: sh.ID, Platform: sh.Platform, Domain: sh.Domain, Timezone: sh.Timezone, Disabled: map[string]bool{}}
+	return shopConfig(sh), true
+}
+
+// shopConfig is what the engine needs of a shop record.
+func shopConfig(sh *shop.Shop) processor.ShopConfig {
+	cfg := processor.ShopConfig{
+		ID: sh.ID, Platform: sh.Platform, Domain: sh.Domain, Timezone: sh.Timezone,
+		Disabled: map[string]bool{}, Enabled: map[string]bool{}, Params: map[string]map[string]any{},
+	}
 	for id, f := range sh.Flows {
-		if f.Enabled != nil && !*f.Enabled {
+		switch {
+		case f.Enabled == nil:
+		case *f.Enabled:
+			cfg.Enabled[id] = true
+		default:
 			cfg.Disabled[id] = true
 		}
+		if len(f.Params) > 0 {
+			cfg.Params[id] = f.Params
+		}
 	}
-	return cfg, true
+	return cfg
 }
 
 // timersSeam adapts the Redis timer store to the processor's Timers.

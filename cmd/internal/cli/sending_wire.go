@@ -37,6 +37,9 @@ type renderer struct {
 	signer    *web.Signer
 	publicURL func() string
 	now       func() time.Time
+	// madeUp reports whether a shop's discount codes exist nowhere (no
+	// store API credentials, or a replay). Nil: none are.
+	madeUp func(shop string) bool
 }
 
 func (r renderer) Render(_ context.Context, c *processor.SendCommand, p *processor.Profile) (*send.Rendered, error) {
@@ -68,6 +71,26 @@ func (r renderer) Render(_ context.Context, c *processor.SendCommand, p *process
 	}
 	if len(c.Event) > 0 {
 		_ = json.Unmarshal(c.Event, &d.Event)
+	}
+	d.Params = c.Params
+	if dc := c.Discount; dc != nil {
+		d.DiscountCode = dc.Code
+		d.Discount = &template.Discount{
+			Code: dc.Code, Percent: dc.Percent, Amount: dc.Amount, FreeShipping: dc.FreeShipping,
+			ExpiresAt: dc.ExpiresAt, MadeUp: r.madeUp != nil && r.madeUp(c.Shop),
+		}
+	}
+	for _, p := range c.Products {
+		card := template.Product{ID: p.ID, Title: p.Title, URL: p.URL, ImageURL: p.ImageURL}
+		if p.Price != "" {
+			if m, err := template.Money(p.Price, p.Currency); err == nil {
+				card.Price = m
+			}
+		}
+		if card.URL == "" {
+			card.URL = d.Shop.URL
+		}
+		d.Products = append(d.Products, card)
 	}
 	unsub := ""
 	if c.Category == "marketing" {

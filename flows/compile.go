@@ -368,7 +368,7 @@ func (c *checker) step(s *Step, path string) {
 		ins.Op, ins.Send = OpSend, s.Send
 		c.send(s.Send, kp, s.Line)
 		if s.Send.Products != "" {
-			ins.Products = c.expr(s.Send.Products, kp+".products", s.Line, "send products", cel.DynType)
+			ins.Products = c.expr(s.Send.Products, kp+".products", s.Line, "send products", nil)
 		}
 		c.emit(ins)
 	case s.Branch != nil:
@@ -379,7 +379,7 @@ func (c *checker) step(s *Step, path string) {
 		ins.Op, ins.Discount = OpDiscount, s.Discount
 		c.discount(s.Discount, kp, s.Line)
 		if s.Discount.Products != "" {
-			ins.Products = c.expr(s.Discount.Products, kp+".products", s.Line, "discount products", cel.DynType)
+			ins.Products = c.expr(s.Discount.Products, kp+".products", s.Line, "discount products", nil)
 		}
 		c.emit(ins)
 	case s.Update != nil:
@@ -488,6 +488,12 @@ func (c *checker) wait(w *Wait, kp string, line int) (*Wait, Expr) {
 		}
 	}
 	return &cp, cond
+}
+
+// WebhookURLOK reports whether s is an absolute http or https URL.
+func WebhookURLOK(s string) bool {
+	u, err := url.Parse(s)
+	return s != "" && err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // Zones a wait until a time of day may name besides IANA zones.
@@ -651,8 +657,14 @@ func (c *checker) update(u *Update, kp string, line int) map[string]Expr {
 }
 
 func (c *checker) webhook(w *Webhook, kp string, line int) map[string]Expr {
-	u, err := url.Parse(w.URL)
-	if w.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if w.URLParam != "" {
+		// A parameter whose value is empty switches the step off.
+		if v, ok := c.f.Params[w.URLParam]; !ok {
+			c.errf(kp+".url", line, "$%s is not declared under params", w.URLParam)
+		} else if s, isStr := v.(string); !isStr || (s != "" && !WebhookURLOK(s)) {
+			c.errf("params."+w.URLParam, line, "params.%s must be an http or https url, or \"\" to switch the step off", w.URLParam)
+		}
+	} else if !WebhookURLOK(w.URL) {
 		c.errf(kp+".url", line, "webhook needs an http or https url, such as url: https://hooks.zapier.com/hooks/catch/1/abc")
 	}
 	if len(w.Body) == 0 {

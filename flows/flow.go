@@ -152,6 +152,11 @@ type Send struct {
 	// empty, the send is skipped with reason no_recommendation: a message
 	// about products has nothing to say without them.
 	Products string `yaml:"products"`
+	// SmartSending false exempts this message from the smart-sending
+	// window: a reply to the customer's own answer (the smart abandonment
+	// reply, the referral ask after a good score) must not be held back by
+	// the question sent minutes before. Nil means the shop's window applies.
+	SmartSending *bool `yaml:"smart_sending"`
 }
 
 // Branch runs Then when If (CEL) is true, else Else.
@@ -208,6 +213,9 @@ type Update struct {
 type Webhook struct {
 	ID  string `yaml:"id"`
 	URL string `yaml:"url"`
+	// URLParam names the parameter that gives URL ($alert_url); an empty
+	// value switches the step off for that shop.
+	URLParam string `yaml:"-"`
 	// Body maps field names to CEL expressions; default: the event and run.
 	Body map[string]string `yaml:"body"`
 }

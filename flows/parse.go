@@ -451,7 +451,7 @@ func (d *decoder) step(n *yaml.Node, path string) Step {
 		s.Wait = d.wait(v, kp)
 	case "send":
 		s.Send = &Send{}
-		for _, fl := range d.fields(v, kp, "send", "id", "channel", "template", "category", "products") {
+		for _, fl := range d.fields(v, kp, "send", "id", "channel", "template", "category", "products", "smart_sending") {
 			switch fl.key {
 			case "id":
 				s.Send.ID = d.str(fl.value, "id")
@@ -463,6 +463,8 @@ func (d *decoder) step(n *yaml.Node, path string) Step {
 				s.Send.Category = d.str(fl.value, "category")
 			case "products":
 				s.Send.Products = d.str(fl.value, "products")
+			case "smart_sending":
+				s.Send.SmartSending = d.bool(fl.value, "smart_sending")
 			}
 		}
 	case "branch":
@@ -527,7 +529,9 @@ func (d *decoder) step(n *yaml.Node, path string) Step {
 			case "id":
 				s.Webhook.ID = d.str(fl.value, "id")
 			case "url":
-				s.Webhook.URL = d.str(fl.value, "url")
+				if s.Webhook.URLParam = paramRef(fl.value); s.Webhook.URLParam == "" {
+					s.Webhook.URL = d.str(fl.value, "url")
+				}
 			case "body":
 				s.Webhook.Body = d.exprs(fl.value, kp+".body", "body")
 			}

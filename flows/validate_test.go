@@ -87,7 +87,7 @@ func TestMistakes(t *testing.T) {
 		},
 		{
 			"unknown field in a step", withSteps("  - send: {channel: email, template: t, category: marketing, subject: Hi}"),
-			[]string{`f.yaml:6: unknown field "subject" in send (known: id, channel, template, category, products)`},
+			[]string{`f.yaml:6: unknown field "subject" in send (known: id, channel, template, category, products, smart_sending)`},
 		},
 		{
 			"trigger event not canonical", lines("id: t", "name: T", "version: 1", "trigger:", "  event: checkout.update", "steps: [wait: 1h]"),

@@ -28,6 +28,9 @@ const (
 	ReasonFlowGone         = "flow_gone"
 	ReasonLoop             = "loop"
 	ReasonShopUninstalled  = "uninstalled"
+	// ReasonNoWebhookURL: a webhook step whose $param URL the shop left
+	// empty.
+	ReasonNoWebhookURL = "no_webhook_url"
 )
 
 // Action is one thing a run did, reported to Config.Observe after the

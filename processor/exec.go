@@ -169,7 +169,7 @@ func (tx *txn) command(r *Run, p *flows.Program, ins *flows.Instruction, cursor 
 		Step: ins.StepID, Customer: r.Customer, Channel: s.Channel, Template: s.Template,
 		Category: s.Category, To: tx.address(r, s.Channel), Priority: p.Priority,
 		DueAt: cursor, MaxLateness: p.MaxLateness, CreatedAt: tx.now, Event: r.Event,
-		Split: splitArm(r),
+		Split: splitArm(r), NoSmartSending: s.SmartSending != nil && !*s.SmartSending,
 	}
 	if params := tx.paramsOf(p); len(params) > 0 {
 		cmd.Params = params
@@ -258,14 +258,23 @@ func (tx *txn) webhook(r *Run, p *flows.Program, ins *flows.Instruction, cursor 
 			body[name] = v
 		}
 	}
+	target := ins.Webhook.URL
+	if ins.Webhook.URLParam != "" {
+		target, _ = tx.paramsOf(p)[ins.Webhook.URLParam].(string)
+		if !flows.WebhookURLOK(target) {
+			r.log(ins.StepID, "skipped", tx.now, "no webhook url")
+			tx.note(Action{Action: ActionSkip, Flow: r.Flow, Run: r.ID, Step: ins.StepID, Reason: ReasonNoWebhookURL})
+			return
+		}
+	}
 	cmd := SendCommand{
 		ID: r.ID + ":" + ins.StepID, Shop: r.Shop, Flow: r.Flow, Version: r.Version, Run: r.ID,
-		Step: ins.StepID, Customer: r.Customer, Channel: "webhook", URL: ins.Webhook.URL,
+		Step: ins.StepID, Customer: r.Customer, Channel: "webhook", URL: target,
 		Body: body, Priority: p.Priority, DueAt: cursor, CreatedAt: tx.now, Event: r.Event,
 	}
 	tx.effects.Sends = append(tx.effects.Sends, cmd)
-	r.log(ins.StepID, "webhook", tx.now, ins.Webhook.URL)
-	tx.note(Action{Action: ActionWebhook, Flow: r.Flow, Run: r.ID, Step: ins.StepID, Detail: ins.Webhook.URL, Send: &cmd})
+	r.log(ins.StepID, "webhook", tx.now, target)
+	tx.note(Action{Action: ActionWebhook, Flow: r.Flow, Run: r.ID, Step: ins.StepID, Detail: target, Send: &cmd})
 }
 
 // choose picks an index by weight, deterministically from seed.

@@ -43,7 +43,7 @@ type Run struct {
 	// Splits records the path each split step chose.
 	Splits map[string]string `json:"splits,omitempty"`
 	// Steps logs what the run did, oldest first (bounded).
-	Steps      []StepLog `json:"steps,omitempty"`
+	Steps []StepLog `json:"steps,omitempty"`
 	// ExitReason is a word of the reason vocabulary (action.go);
 	// ExitDetail says more (the event type that ended the run).
 	ExitReason string `json:"exit_reason,omitempty"`
@@ -52,7 +52,7 @@ type Run struct {
 	// LastDiscount names the newest, the one later messages show.
 	Discounts    map[string]Discount `json:"discounts,omitempty"`
 	LastDiscount string              `json:"last_discount,omitempty"`
-	EndedAt    time.Time `json:"ended_at,omitzero"`
+	EndedAt      time.Time           `json:"ended_at,omitzero"`
 }
 
 // RunWait is what a waiting run waits for.

@@ -31,6 +31,9 @@ type SendCommand struct {
 	CreatedAt   time.Time     `json:"created_at"`
 	// Event is the run's trigger event, the data templates render.
 	Event json.RawMessage `json:"event,omitempty"`
+	// NoSmartSending exempts the message from the smart-sending window
+	// (the send step's smart_sending: false).
+	NoSmartSending bool `json:"no_smart_sending,omitempty"`
 	// Split names the split arms the run took ("step=arm,…"), for
 	// attribution per arm.
 	Split string `json:"split,omitempty"`

@@ -106,6 +106,9 @@ func profileMap(p *Profile, now time.Time) map[string]any {
 		}
 	}
 	m["predictions"] = pred
+	// Recommendations come from the recommender (the prediction issue);
+	// until it writes them a cross-sell has nothing to show and skips.
+	m["recommendations"] = []any{}
 	m["segments"] = segments(p, now)
 	return m
 }
@@ -113,13 +116,13 @@ func profileMap(p *Profile, now time.Time) map[string]any {
 // Segments a profile can be in (docs/flows.md): usable in CEL as
 // "repeat" in profile.segments.
 const (
-	SegmentSubscriber = "subscriber"  // email consent, no order yet
-	SegmentFirstTime  = "first_time"  // exactly one order
-	SegmentRepeat     = "repeat"      // two orders or more
-	SegmentVIP        = "vip"         // five orders or more
-	SegmentEngaged    = "engaged"     // opened or clicked within 90 days
-	SegmentLapsed     = "lapsed"      // ordered before, nothing for 180 days
-	SegmentChurnRisk  = "churn_risk"  // predicted churn band high
+	SegmentSubscriber = "subscriber" // email consent, no order yet
+	SegmentFirstTime  = "first_time" // exactly one order
+	SegmentRepeat     = "repeat"     // two orders or more
+	SegmentVIP        = "vip"        // five orders or more
+	SegmentEngaged    = "engaged"    // opened or clicked within 90 days
+	SegmentLapsed     = "lapsed"     // ordered before, nothing for 180 days
+	SegmentChurnRisk  = "churn_risk" // predicted churn band high
 )
 
 // segments lists the segments p is in at now.

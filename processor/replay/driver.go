@@ -38,7 +38,7 @@ type Config struct {
 	Out func(Line) error
 	// Daily, when set, runs at every virtual midnight UTC and returns the
 	// events the daily jobs emit (date.reached).
-	Daily func(ctx context.Context, day time.Time) ([]*event.Event, error)
+	Daily  func(ctx context.Context, day time.Time) ([]*event.Event, error)
 	Logger *zap.Logger
 }
 

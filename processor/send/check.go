@@ -17,6 +17,7 @@ const (
 // Reasons a message is not sent, as the outbox and explain show them.
 const (
 	ReasonNoConsent    = "consent"
+	ReasonUnsubscribed = "unsubscribed"
 	ReasonSuppressed   = "suppressed"
 	ReasonStale        = "stale"
 	ReasonSmartSending = "smart_sending"
@@ -76,6 +77,9 @@ func Check(in Input) Decision {
 		return Decision{Action: ActionSend}
 	}
 	if !in.Profile.Subscribed(c.Channel) {
+		if in.Profile != nil && in.Profile.Consent[c.Channel].State == event.ConsentUnsubscribed {
+			return Decision{Action: ActionSkip, Reason: ReasonUnsubscribed}
+		}
 		return Decision{Action: ActionSkip, Reason: ReasonNoConsent}
 	}
 	lateness := c.MaxLateness
@@ -85,7 +89,7 @@ func Check(in Input) Decision {
 	if !c.DueAt.IsZero() && in.Now.Sub(c.DueAt) > lateness {
 		return Decision{Action: ActionSkip, Reason: ReasonStale}
 	}
-	if w := in.Policy.SmartSending[c.Channel]; w > 0 {
+	if w := in.Policy.SmartSending[c.Channel]; w > 0 && !c.NoSmartSending {
 		for prio, at := range in.Recent {
 			if prio >= c.Priority && in.Now.Sub(at) < w {
 				return Decision{Action: ActionSkip, Reason: ReasonSmartSending}

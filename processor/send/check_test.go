@@ -48,7 +48,11 @@ func TestConsentMatrix(t *testing.T) {
 				}
 				require.Equal(t, want, d.Action, "%s %s %q", channel, category, state)
 				if want == send.ActionSkip {
-					require.Equal(t, send.ReasonNoConsent, d.Reason)
+					reason := send.ReasonNoConsent
+					if state == event.ConsentUnsubscribed {
+						reason = send.ReasonUnsubscribed // an explicit opt-out says so
+					}
+					require.Equal(t, reason, d.Reason)
 				}
 			}
 		}

@@ -188,7 +188,7 @@ func TestSkipsAreRecordedWithTheirReason(t *testing.T) {
 	b := newSender(t)
 	b.mem.profiles["e:ann@example.com"] = profile(event.ConsentUnsubscribed, "")
 	require.NoError(t, b.sender.Handle(context.Background(), mail("r:reminder", 50)))
-	require.Equal(t, []string{"skipped consent"}, b.mem.statuses())
+	require.Equal(t, []string{"skipped unsubscribed"}, b.mem.statuses())
 	require.Zero(t, b.email.calls)
 }
 

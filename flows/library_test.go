@@ -38,7 +38,12 @@ func TestLibraryFlowsParseValidateAndCompile(t *testing.T) {
 		_, err := flows.Compile(f)
 		require.NoError(t, err, f.ID)
 	}
-	require.Equal(t, []string{"abandoned-checkout", "order-confirmation", "shipping-confirmation", "welcome-series"}, got)
+	require.Equal(t, []string{
+		"abandoned-cart", "abandoned-checkout", "birthday", "browse-abandonment", "buy-x-get-y", "cross-sell",
+		"delivery-confirmation", "holiday", "order-confirmation", "post-purchase", "profile-survey",
+		"satisfaction-survey", "shipping-confirmation", "smart-abandonment", "welcome-series", "win-back",
+		"win-back-churn-risk",
+	}, got)
 	progs := make([]*flows.Program, 0, len(lib))
 	for _, f := range lib {
 		p, err := flows.Compile(f)
@@ -63,7 +68,7 @@ func TestAbandonedCheckout(t *testing.T) {
 	t.Parallel()
 	p, err := flows.Compile(library(t)["abandoned-checkout"])
 	require.NoError(t, err)
-	require.Equal(t, 1, p.Flow.Version)
+	require.Equal(t, 2, p.Flow.Version, "version 2 added the discount step")
 	require.Equal(t, "checkout.updated", p.Trigger.Event)
 	require.Equal(t, flows.Reentry{Kind: flows.ReentryOnce}, p.Reentry)
 	require.Equal(t, flows.PriorityAbandonment, p.Priority)
@@ -76,14 +81,23 @@ func TestAbandonedCheckout(t *testing.T) {
 		{"nudge", "sms", "abandoned-checkout-sms", "marketing"},
 		{"discount", "email", "abandoned-checkout-discount", "marketing"},
 	}, sends(p))
-	var waits []time.Duration
+	var (
+		waits     []time.Duration
+		discounts []*flows.Discount
+	)
 	for _, in := range p.Code {
-		require.NotEqual(t, flows.OpDiscount, in.Op, "no discount step until the flow-library issue")
+		if in.Op == flows.OpDiscount {
+			discounts = append(discounts, in.Discount)
+		}
 		if in.Op == flows.OpWait {
 			waits = append(waits, in.Wait.For.D())
 		}
 	}
 	require.Equal(t, []time.Duration{time.Hour, 23 * time.Hour, 48 * time.Hour}, waits)
+	require.Len(t, discounts, 1, "one unique code, before the third email")
+	require.Equal(t, "discount_percent", discounts[0].PercentParam)
+	require.Equal(t, 10, p.Flow.Params["discount_percent"], "10 % unless the shop says otherwise")
+	require.Equal(t, "72h", p.Flow.Params["discount_expires_in"])
 
 	checkout := map[string]any{"data": map[string]any{"token": "c1", "email": "jon@example.com", "line_items": []any{map[string]any{"title": "Mug"}}}}
 	ok, err := p.Trigger.If.Bool(vars(checkout, nil, nil))
@@ -149,10 +163,14 @@ func TestWelcomeSeries(t *testing.T) {
 		{"welcome", "email", "welcome", "marketing"},
 		{"brand-story", "email", "welcome-brand-story", "marketing"},
 		{"first-order", "email", "welcome-first-order", "marketing"},
+		{"welcome-buyer", "email", "welcome-buyer", "marketing"},
+		{"buyer-brand-story", "email", "welcome-brand-story", "marketing"},
+		{"second-order", "email", "welcome-second-order", "marketing"},
+		{"welcome-back", "email", "welcome-repeat", "marketing"},
 	}, sends(p))
-	require.Equal(t, flows.OpSend, p.Code[0].Op, "the welcome email goes at once")
-	require.Equal(t, 2*24*time.Hour, p.Code[1].Wait.For.D())
-	require.Equal(t, 3*24*time.Hour, p.Code[3].Wait.For.D())
+	require.Equal(t, flows.OpBranch, p.Code[0].Op, "never bought, first-time buyer or repeat buyer")
+	require.Equal(t, flows.OpSend, p.Code[1].Op, "the welcome email goes at once")
+	require.Equal(t, 2*24*time.Hour, p.Code[2].Wait.For.D())
 
 	created, ok := p.TriggerFor("customer.created")
 	require.True(t, ok)
@@ -162,7 +180,7 @@ func TestWelcomeSeries(t *testing.T) {
 	}{
 		{map[string]any{"id": "1", "email": "jon@example.com"}, true},
 		{map[string]any{"id": "1", "email": "jon@example.com", "orders_count": float64(0)}, true},
-		{map[string]any{"id": "1", "email": "jon@example.com", "orders_count": float64(3)}, false},
+		{map[string]any{"id": "1", "email": "jon@example.com", "orders_count": float64(3)}, true},
 		{map[string]any{"id": "1", "phone": "+15005550006"}, false},
 	} {
 		got, err := created.If.Bool(vars(map[string]any{"data": tc.data}, nil, nil))
@@ -200,17 +218,20 @@ func TestLoadReplacesAndAdds(t *testing.T) {
 	for _, f := range got {
 		bySource[f.ID] = f.Source
 	}
-	require.Equal(t, map[string]string{
-		"abandoned-checkout":    filepath.Join(dir, "ac.yaml"),
-		"order-confirmation":    "builtin",
-		"shipping-confirmation": "builtin",
-		"welcome-series":        "builtin",
-		"win-back":              filepath.Join(dir, "win-back.yml"),
-	}, bySource)
-	require.Equal(t, "abandoned-checkout", got[0].ID, "sorted by id")
-	require.Equal(t, 2, got[0].Version)
+	want := map[string]string{}
+	lib0, err := flows.Library()
+	require.NoError(t, err)
+	for _, f := range lib0 {
+		want[f.ID] = "builtin"
+	}
+	want["abandoned-checkout"] = filepath.Join(dir, "ac.yaml")
+	want["win-back"] = filepath.Join(dir, "win-back.yml")
+	require.Equal(t, want, bySource)
+	require.Equal(t, "abandoned-cart", got[0].ID, "sorted by id")
+	require.Equal(t, "abandoned-checkout", got[1].ID)
+	require.Equal(t, "Fast abandonment for tests", got[1].Name, "the file replaces the built-in")
 
 	lib, errs := flows.Load("")
 	require.Empty(t, errs)
-	require.Len(t, lib, 4)
+	require.Len(t, lib, len(lib0))
 }

@@ -3,6 +3,7 @@ package processor
 import (
 	"fmt"
 	"hash/fnv"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -273,8 +274,14 @@ func (tx *txn) webhook(r *Run, p *flows.Program, ins *flows.Instruction, cursor 
 		Body: body, Priority: p.Priority, DueAt: cursor, CreatedAt: tx.now, Event: r.Event,
 	}
 	tx.effects.Sends = append(tx.effects.Sends, cmd)
-	r.log(ins.StepID, "webhook", tx.now, target)
-	tx.note(Action{Action: ActionWebhook, Flow: r.Flow, Run: r.ID, Step: ins.StepID, Detail: target, Send: &cmd})
+	// Hook URLs carry credentials (Zapier's path is the key): logs and
+	// explain show the host only.
+	host := target
+	if u, err := url.Parse(target); err == nil {
+		host = u.Host
+	}
+	r.log(ins.StepID, "webhook", tx.now, host)
+	tx.note(Action{Action: ActionWebhook, Flow: r.Flow, Run: r.ID, Step: ins.StepID, Detail: host, Send: &cmd})
 }
 
 // choose picks an index by weight, deterministically from seed.

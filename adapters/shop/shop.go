@@ -31,12 +31,16 @@ type Shop struct {
 	// WooCommerce key:secret.
 	APIToken string `yaml:"api_token" json:"-"`
 	// Timezone is the shop's IANA zone, the default for its customers.
-	Timezone     string       `yaml:"timezone" json:"timezone,omitempty"`
-	Email        EmailSender  `yaml:"email" json:"email"`
-	SMS          SMSSender    `yaml:"sms" json:"sms"`
-	PublicKey    string       `yaml:"public_key" json:"public_key,omitempty"`
-	SmartSending SmartSending `yaml:"smart_sending" json:"smart_sending"`
-	Brand        Brand        `yaml:"brand" json:"brand"`
+	Timezone  string      `yaml:"timezone" json:"timezone,omitempty"`
+	Email     EmailSender `yaml:"email" json:"email"`
+	SMS       SMSSender   `yaml:"sms" json:"sms"`
+	PublicKey string      `yaml:"public_key" json:"public_key,omitempty"`
+	// FlowWebhookSecret signs the POSTs of flows' webhook steps
+	// (docs/webhooks.md). Empty: one derived from BOOMERANG_SECRET_KEY and
+	// the shop id.
+	FlowWebhookSecret string       `yaml:"flow_webhook_secret" json:"-"`
+	SmartSending      SmartSending `yaml:"smart_sending" json:"smart_sending"`
+	Brand             Brand        `yaml:"brand" json:"brand"`
 	// WooCommerce holds WooCommerce-only settings.
 	WooCommerce WooCommerceSettings `yaml:"woocommerce" json:"woocommerce,omitzero"`
 	// Flows holds per-flow switches and parameters, by flow id.

@@ -7,8 +7,9 @@ import (
 	"text/template/parse"
 )
 
-// discountField is the Data field whose use marks a template promotional.
-const discountField = "DiscountCode"
+// discountFields are the Data fields whose use marks a template
+// promotional.
+var discountFields = []string{"DiscountCode", "Discount"}
 
 // treeLookup finds a named template's parse tree in one template set.
 type treeLookup func(name string) *parse.Tree
@@ -32,7 +33,7 @@ func textTrees(t *texttemplate.Template) treeLookup {
 }
 
 // promotional reports whether any of roots, or a template they call, calls
-// promo or reads .DiscountCode.
+// promo or reads .DiscountCode or .Discount.
 func promotional(lookup treeLookup, roots ...string) bool {
 	seen := map[string]bool{}
 	var visitTemplate func(name string) bool
@@ -94,5 +95,5 @@ func visitBranch(b *parse.BranchNode, visit func(parse.Node) bool) bool {
 }
 
 func hasDiscount(idents []string) bool {
-	return slices.Contains(idents, discountField)
+	return slices.ContainsFunc(idents, func(id string) bool { return slices.Contains(discountFields, id) })
 }

@@ -2,6 +2,7 @@ package template_test
 
 import (
 	"io/fs"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -15,6 +16,48 @@ func TestValidateLibrary(t *testing.T) {
 	require.Empty(t, template.Validate())
 }
 
+// sendAs is the channel and category each library template is made for:
+// every built-in flow send must use a template listed here, that way.
+var sendAs = map[string]string{
+	"abandoned-checkout-reminder": "email/marketing",
+	"abandoned-checkout-benefits": "email/marketing",
+	"abandoned-checkout-sms":      "sms/marketing",
+	"abandoned-checkout-discount": "email/marketing",
+	"order-confirmation":          "email/transactional",
+	"shipping-confirmation":       "email/transactional",
+	"delivery-confirmation":       "email/transactional",
+	"welcome":                     "email/marketing",
+	"welcome-brand-story":         "email/marketing",
+	"welcome-first-order":         "email/marketing",
+	"welcome-second-order":        "email/marketing",
+	"welcome-buyer":               "email/marketing",
+	"welcome-repeat":              "email/marketing",
+	"abandoned-cart-reminder":     "email/marketing",
+	"abandoned-cart-final":        "email/marketing",
+	"abandoned-cart-sms":          "sms/marketing",
+	"smart-abandonment-why":       "email/marketing",
+	"smart-abandonment-price":     "email/marketing",
+	"smart-abandonment-shipping":  "email/marketing",
+	"smart-abandonment-later":     "email/marketing",
+	"smart-abandonment-help":      "email/marketing",
+	"browse-abandonment":          "email/marketing",
+	"post-purchase-tips":          "email/marketing",
+	"post-purchase-review":        "email/marketing",
+	"post-purchase-loyalty":       "email/marketing",
+	"satisfaction-survey":         "email/marketing",
+	"satisfaction-referral":       "email/marketing",
+	"satisfaction-apology":        "email/transactional",
+	"win-back":                    "email/marketing",
+	"win-back-last-chance":        "email/marketing",
+	"win-back-sms":                "sms/marketing",
+	"birthday":                    "email/marketing",
+	"anniversary":                 "email/marketing",
+	"holiday":                     "email/marketing",
+	"cross-sell":                  "email/marketing",
+	"buy-x-get-y":                 "email/marketing",
+	"profile-survey":              "email/marketing",
+}
+
 func TestLibraryUsesCoverEveryFlowSend(t *testing.T) {
 	t.Parallel()
 	uses, err := template.LibraryUses()
@@ -22,18 +65,33 @@ func TestLibraryUsesCoverEveryFlowSend(t *testing.T) {
 	got := map[string]string{}
 	for _, u := range uses {
 		got[u.Template] = u.Channel + "/" + u.Category
+		want, ok := sendAs[u.Template]
+		require.True(t, ok, "flow %s, send %s: template %q is not in sendAs", u.Flow, u.Step, u.Template)
+		require.Equal(t, want, got[u.Template], "flow %s, send %s", u.Flow, u.Step)
 	}
-	require.Equal(t, map[string]string{
-		"abandoned-checkout-reminder": "email/marketing",
-		"abandoned-checkout-benefits": "email/marketing",
-		"abandoned-checkout-sms":      "sms/marketing",
-		"abandoned-checkout-discount": "email/marketing",
-		"order-confirmation":          "email/transactional",
-		"shipping-confirmation":       "email/transactional",
-		"welcome":                     "email/marketing",
-		"welcome-brand-story":         "email/marketing",
-		"welcome-first-order":         "email/marketing",
-	}, got)
+	// The first four built-in flows send all of theirs.
+	for _, name := range []string{
+		"abandoned-checkout-reminder", "abandoned-checkout-benefits", "abandoned-checkout-sms",
+		"abandoned-checkout-discount", "order-confirmation", "shipping-confirmation", "welcome",
+		"welcome-brand-story", "welcome-first-order",
+	} {
+		require.Contains(t, got, name)
+	}
+}
+
+func TestEveryTemplateHasItsChannel(t *testing.T) {
+	t.Parallel()
+	l := mustDefault(t)
+	require.Len(t, l.Names(), len(sendAs), "a template is missing from sendAs, or sendAs names one the library lacks")
+	for name, want := range sendAs {
+		ch, ok := l.Channel(name)
+		require.True(t, ok, name)
+		require.Equal(t, strings.Split(want, "/")[0], ch, name)
+		// A transactional template carries no promotion.
+		if strings.HasSuffix(want, "/transactional") {
+			require.False(t, l.Promotional(name), name)
+		}
+	}
 }
 
 // overlay returns the built-in files plus extra ones.
@@ -53,10 +111,12 @@ const transactionalBody = `{{define "subject"}}Order {{.Payload.name}}{{end}}
 func TestValidateCatchesPromotionalTransactional(t *testing.T) {
 	t.Parallel()
 	for name, content := range map[string]string{
-		"promo block":    `{{define "content"}}<p>Thanks.</p>{{if promo}}<p>20% off your next order!</p>{{end}}{{end}}`,
-		"discount field": `{{define "content"}}<p>Thanks. Next time use {{.DiscountCode}}</p>{{end}}`,
-		"partial":        `{{define "content"}}<p>Thanks.</p>{{template "discount" .}}{{end}}`,
-		"nested partial": `{{define "content"}}{{template "upsell" .}}{{end}}{{define "upsell"}}{{with .Shop}}{{if promo}}Sale{{end}}{{end}}{{end}}`,
+		"promo block":     `{{define "content"}}<p>Thanks.</p>{{if promo}}<p>20% off your next order!</p>{{end}}{{end}}`,
+		"discount field":  `{{define "content"}}<p>Thanks. Next time use {{.DiscountCode}}</p>{{end}}`,
+		"discount struct": `{{define "content"}}{{with .Discount}}<p>Next time use {{.Code}}</p>{{end}}{{end}}`,
+		"discount chain":  `{{define "content"}}<p>{{.Discount.Offer .Currency}}</p>{{end}}`,
+		"partial":         `{{define "content"}}<p>Thanks.</p>{{template "discount" .}}{{end}}`,
+		"nested partial":  `{{define "content"}}{{template "upsell" .}}{{end}}{{define "upsell"}}{{with .Shop}}{{if promo}}Sale{{end}}{{end}}{{end}}`,
 	} {
 		l, err := template.Load(template.BuiltinFS(), overlay(t, map[string]string{
 			"order-confirmation.email.tmpl": transactionalBody + content,

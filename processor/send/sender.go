@@ -103,6 +103,19 @@ type Renderer interface {
 	Render(ctx context.Context, cmd *processor.SendCommand, p *processor.Profile) (*Rendered, error)
 }
 
+// Discounts makes sure a run's discount code exists on the shop's
+// platform before the message that shows it goes. Ensure is idempotent
+// (the code is the identity). madeUp is true when the shop has no store
+// API credentials (the demo shop): the code exists nowhere and the message
+// says so.
+type Discounts interface {
+	Ensure(ctx context.Context, shop string, d *processor.Discount) (madeUp bool, err error)
+}
+
+// ErrDiscountTemporary marks an Ensure failure worth retrying (the
+// platform's rate limit, an outage).
+var ErrDiscountTemporary = errors.New("discount code not created yet")
+
 // Record is one outbox entry: what happened to a send command.
 type Record struct {
 	Cmd    *processor.SendCommand
@@ -137,6 +150,9 @@ type Config struct {
 	// Providers by channel; a channel without one goes to the dev outbox
 	// (checked and rendered as a real send is, never sent).
 	Providers map[string]Provider
+	// Discounts creates runs' discount codes on the platforms. Nil: every
+	// code is made up.
+	Discounts Discounts
 	// Policy returns a shop's policy.
 	Policy func(shop string) Policy
 	Now    func() time.Time
@@ -195,6 +211,25 @@ func (s *Sender) Handle(ctx context.Context, cmd *processor.SendCommand) error {
 		}
 		return &DeferError{After: d.Until.Sub(now)}
 	}
+	warning := ""
+	if cmd.Discount != nil {
+		madeUp := true
+		if s.cfg.Discounts != nil {
+			madeUp, err = s.cfg.Discounts.Ensure(ctx, cmd.Shop, cmd.Discount)
+			switch {
+			case errors.Is(err, ErrDiscountTemporary):
+				_ = s.cfg.Ledger.Release(ctx, cmd.ID)
+				return err
+			case err != nil:
+				return s.finish(ctx, &Record{Cmd: cmd, Status: StatusFailed, Reason: "discount: " + err.Error(), At: now}, "failed:discount")
+			}
+		}
+		if madeUp {
+			warning = "warning: discount code " + cmd.Discount.Code + " is made up: the shop has no store API credentials"
+			s.cfg.Logger.Warn("discount code made up: the shop has no store API credentials",
+				zap.String("shop", cmd.Shop), zap.String("message", cmd.ID))
+		}
+	}
 	r, err := s.cfg.Renderer.Render(ctx, cmd, profile)
 	if err != nil {
 		return s.finish(ctx, &Record{Cmd: cmd, Status: StatusFailed, Reason: "render: " + err.Error(), At: now}, "failed:render")
@@ -203,13 +238,13 @@ func (s *Sender) Handle(ctx context.Context, cmd *processor.SendCommand) error {
 	if p == nil {
 		// The dev outbox stands for a real send, smart sending included.
 		s.recordRecent(ctx, cmd, now)
-		return s.finish(ctx, &Record{Cmd: cmd, Status: StatusOutbox, Rendered: r, At: now}, StatusOutbox)
+		return s.finish(ctx, &Record{Cmd: cmd, Status: StatusOutbox, Reason: warning, Rendered: r, At: now}, StatusOutbox)
 	}
 	id, err := p.Deliver(ctx, &Delivery{Cmd: cmd, Rendered: r})
 	switch {
 	case err == nil:
 		s.recordRecent(ctx, cmd, now)
-		return s.finish(ctx, &Record{Cmd: cmd, Status: StatusSent, ProviderID: id, Rendered: r, At: now}, "sent:"+id)
+		return s.finish(ctx, &Record{Cmd: cmd, Status: StatusSent, Reason: warning, ProviderID: id, Rendered: r, At: now}, "sent:"+id)
 	case errors.Is(err, ErrTemporary):
 		if rerr := s.cfg.Ledger.Release(ctx, cmd.ID); rerr != nil {
 			return rerr

@@ -130,7 +130,7 @@ type processing struct {
 // newProcessing builds the engine, its EVENTS worker, the timer poller and
 // the dead-letter mover.
 func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClient, shops *shop.Registry,
-	reg prometheus.Registerer, log *zap.Logger,
+	codeKey string, reg prometheus.Registerer, log *zap.Logger,
 ) (*processing, error) {
 	set, err := loadFlows(cfg.Flows)
 	if err != nil {
@@ -143,7 +143,11 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 	}
 	pub := jetstream.NewPublisher(conn.JS)
 	archive := redisstore.NewArchive(redis.NewFlowDefs(rdb, keys))
+	if codeKey == "" {
+		log.Warn("BOOMERANG_SECRET_KEY is unset: discount codes are keyed by run ids alone; give every replica the key")
+	}
 	engine, err := processor.New(processor.Config{
+		DiscountKey: []byte(derive(codeKey, "discount-codes")),
 		Flows: set, Archive: archive, State: redisstore.New(redis.NewCustomerStore(rdb, keys, timers)),
 		Timers: timersSeam{timers}, Outbox: jsoutbox.New(pub), Shops: shopsSeam{shops},
 		Logger: log.Named("processor"), Registerer: reg,

@@ -20,6 +20,7 @@ import (
 	"github.com/boomerang-dev/boomerang/adapters/shop"
 	"github.com/boomerang-dev/boomerang/adapters/twilio"
 	"github.com/boomerang-dev/boomerang/adapters/web"
+	"github.com/boomerang-dev/boomerang/adapters/webhookout"
 	"github.com/boomerang-dev/boomerang/flows/event"
 	"github.com/boomerang-dev/boomerang/flows/template"
 	"github.com/boomerang-dev/boomerang/processor"
@@ -195,7 +196,7 @@ func (s smsShops) ShopByNumber(to string) (string, string, bool) {
 // credentials a channel goes to the dev outbox: checked and rendered as a
 // real send is, recorded, never sent.
 func newSendWorker(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClient, shops *shop.Registry,
-	signer *web.Signer, publicURL func() string, log *zap.Logger,
+	signer *web.Signer, secretKey string, publicURL func() string, log *zap.Logger,
 ) (*jetstream.Worker, error) {
 	keys := redis.Keys{}
 	pub := jetstream.NewPublisher(conn.JS)
@@ -222,17 +223,26 @@ func newSendWorker(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 		providers[event.ChannelSMS] = twilioProvider{client: c, shops: shops}
 	}
 	recorder := outboxRecorder{store: redis.NewOutboxStore(rdb, keys)}
+	hooks := &flowHooks{
+		client: webhookout.New(webhookout.Config{Logger: log.Named("flow-webhooks")}), shops: shops,
+		secret: secretKey, recorder: recorder, now: time.Now,
+	}
+	codes := &discounts{shops: shops, shopifyURL: cfg.ShopifyURL, bigcommerceURL: cfg.BigCommerceAPIURL, log: log.Named("discounts")}
 	sender, err := send.NewSender(send.Config{
 		Profiles:     profilesSeam{store: redisstore.New(redis.NewCustomerStore(rdb, keys, timers))},
 		Ledger:       redis.NewLedger(rdb, keys, 0),
 		Suppressions: redis.NewSuppressions(rdb, keys),
 		Recents:      redis.NewRecentSends(rdb, keys),
-		Renderer:     renderer{shops: shops, signer: signer, publicURL: publicURL, now: time.Now},
-		Recorder:     recorder,
-		Outcomes:     outcomes{pub: pub},
-		Providers:    providers,
-		Policy:       sendPolicy(shops),
-		Logger:       log.Named("sender"),
+		Renderer: renderer{shops: shops, signer: signer, publicURL: publicURL, now: time.Now, madeUp: func(id string) bool {
+			sh, ok := shops.Get(id)
+			return !ok || sh.APIToken == ""
+		}},
+		Discounts: codes,
+		Recorder:  recorder,
+		Outcomes:  outcomes{pub: pub},
+		Providers: providers,
+		Policy:    sendPolicy(shops),
+		Logger:    log.Named("sender"),
 	})
 	if err != nil {
 		return nil, err
@@ -246,12 +256,7 @@ func newSendWorker(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 				return fmt.Errorf("%w: decoding send command: %w", jetstream.ErrPermanent, err)
 			}
 			if c.Channel == "webhook" {
-				// Webhook steps are validated and recorded; their delivery
-				// (signed POST) is not built yet.
-				return recorder.Record(ctx, &send.Record{
-					Cmd: &c, Status: send.StatusSkipped,
-					Reason: "webhook delivery is not available yet", At: time.Now().UTC(),
-				})
+				return hooks.handle(ctx, &c)
 			}
 			return sender.Handle(ctx, &c)
 		},

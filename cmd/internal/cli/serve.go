@@ -182,7 +182,13 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 	adminToken := ""
 	if processes {
 		srv.AddCheck("redis", func(ctx context.Context) error { return rdb.Ping(ctx).Err() })
-		if proc, err = newProcessing(cfg, conn, rdb, shops, reg, log); err != nil {
+		codeKey := cfg.SecretKey
+		if role == roleServe {
+			if codeKey, err = secretKey(cfg, role); err != nil {
+				return err
+			}
+		}
+		if proc, err = newProcessing(cfg, conn, rdb, shops, codeKey, reg, log); err != nil {
 			return err
 		}
 	}
@@ -195,7 +201,7 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 		if err != nil {
 			return err
 		}
-		sw, err := newSendWorker(cfg, conn, rdb, shops, signer, func() string { return publicURL(cfg, srv) }, log)
+		sw, err := newSendWorker(cfg, conn, rdb, shops, signer, key, func() string { return publicURL(cfg, srv) }, log)
 		if err != nil {
 			return err
 		}

@@ -22,6 +22,7 @@ var ErrNoRedisServer = errors.New("redis-server is not installed: install it (De
 type Child struct {
 	cmd  *exec.Cmd
 	addr string
+	sock string
 	done chan struct{}
 }
 
@@ -30,6 +31,17 @@ type Child struct {
 // eviction, so memory pressure fails loudly instead of dropping state), and
 // waits until it answers PING.
 func StartChild(ctx context.Context, dir string) (*Child, error) {
+	return startChild(ctx, dir, false)
+}
+
+// StartScratchChild starts a redis-server for throwaway state (replay): no
+// persistence, and a Unix socket in dir besides the loopback port, which
+// costs the client less per round trip. URL names the socket.
+func StartScratchChild(ctx context.Context, dir string) (*Child, error) {
+	return startChild(ctx, dir, true)
+}
+
+func startChild(ctx context.Context, dir string, scratch bool) (*Child, error) {
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		return nil, ErrNoRedisServer
@@ -48,15 +60,22 @@ func StartChild(ctx context.Context, dir string) (*Child, error) {
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	// The child outlives ctx's cancellation (serve cancels on SIGTERM, then
 	// drains): Stop ends it, after the roles that use it.
-	cmd := exec.CommandContext(context.WithoutCancel(ctx), bin,
+	args := []string{
 		"--bind", "127.0.0.1", "--port", strconv.Itoa(port), "--dir", abs,
 		"--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
-		"--maxmemory-policy", "noeviction", "--daemonize", "no", "--logfile", filepath.Join(abs, "redis.log"))
+		"--maxmemory-policy", "noeviction", "--daemonize", "no", "--logfile", filepath.Join(abs, "redis.log"),
+	}
+	sock := ""
+	if scratch {
+		sock = filepath.Join(abs, "redis.sock")
+		args = append(args, "--appendonly", "no", "--unixsocket", sock, "--unixsocketperm", "700")
+	}
+	cmd := exec.CommandContext(context.WithoutCancel(ctx), bin, args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting redis-server: %w", err)
 	}
-	c := &Child{cmd: cmd, addr: addr, done: make(chan struct{})}
+	c := &Child{cmd: cmd, addr: addr, sock: sock, done: make(chan struct{})}
 	go func() { _ = cmd.Wait(); close(c.done) }()
 	client := goredis.NewClient(&goredis.Options{Addr: addr})
 	defer client.Close()
@@ -82,8 +101,13 @@ func StartChild(ctx context.Context, dir string) (*Child, error) {
 	}
 }
 
-// URL is the child's redis:// URL.
-func (c *Child) URL() string { return "redis://" + c.addr + "/0" }
+// URL is the child's redis:// URL (unix:// for a scratch child).
+func (c *Child) URL() string {
+	if c.sock != "" {
+		return "unix://" + c.sock
+	}
+	return "redis://" + c.addr + "/0"
+}
 
 // Stop asks redis-server to exit (it writes its append-only file first) and
 // waits up to 10 s. Safe twice.

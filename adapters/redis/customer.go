@@ -90,6 +90,19 @@ func (s *CustomerStore) Load(ctx context.Context, shop, customer, eventKey strin
 	return out[0], nil
 }
 
+// Profile reads only the customer's profile JSON (nil when unknown): what
+// the senders need, without the runs.
+func (s *CustomerStore) Profile(ctx context.Context, shop, customer string) ([]byte, error) {
+	b, err := s.client.HGet(ctx, s.keys.CustomerState(shop, customer), "p").Bytes()
+	if errors.Is(err, goredis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("loading a profile: %w", err)
+	}
+	return b, nil
+}
+
 // LoadRequest names one customer and event to load.
 type LoadRequest struct{ Shop, Customer, EventKey string }
 

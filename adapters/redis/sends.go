@@ -40,6 +40,11 @@ func (r *RecentSends) On(ctx context.Context, shop, customer, channel string) (m
 	if err != nil {
 		return nil, fmt.Errorf("reading recent sends: %w", err)
 	}
+	return parseRecent(all, channel), nil
+}
+
+// parseRecent reads the recent-sends hash for one channel.
+func parseRecent(all map[string]string, channel string) map[int]time.Time {
 	out := map[int]time.Time{}
 	for k, v := range all {
 		ch, p, ok := strings.Cut(k, ":")
@@ -53,5 +58,5 @@ func (r *RecentSends) On(ctx context.Context, shop, customer, channel string) (m
 		}
 		out[prio] = time.UnixMilli(ms).UTC()
 	}
-	return out, nil
+	return out
 }

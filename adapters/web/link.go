@@ -26,6 +26,13 @@ type LinkClaims struct {
 	Flow     string `json:"f,omitempty"`
 	Run      string `json:"r,omitempty"`
 	Step     string `json:"p,omitempty"`
+	// Question names what a one-click answer link asks ("why", "score"):
+	// its answer travels beside the token, so one token serves every
+	// answer of the question.
+	Question string `json:"q,omitempty"`
+	// Survey names the hosted survey form a survey link opens ("profile"
+	// when empty).
+	Survey string `json:"v,omitempty"`
 }
 
 // Signer signs and verifies customer link tokens with HMAC-SHA256 under a

@@ -82,6 +82,19 @@ func decodeState(raw *redis.CustomerState) (*processor.State, error) {
 	return st, nil
 }
 
+// Profile reads only a customer's profile, nil when unknown.
+func (s *Store) Profile(ctx context.Context, shop, customer string) (*processor.Profile, error) {
+	b, err := s.customers.Profile(ctx, shop, customer)
+	if err != nil || len(b) == 0 {
+		return nil, err
+	}
+	var p processor.Profile
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("decoding profile of %s: %w", customer, err)
+	}
+	return &p, nil
+}
+
 // Commit implements processor.StateStore. A concurrent duplicate that
 // committed first is reported as a conflict: the engine reloads, finds the
 // record and re-issues its effects.

@@ -98,6 +98,23 @@ type Profiles interface {
 	Profile(ctx context.Context, shop, customer string) (*processor.Profile, error)
 }
 
+// Lookups claims a command's ledger entry and reads the profile, the
+// suppression entry and the recent sends in one round trip
+// (adapters/redis.SendLookup). Optional: without it the sender asks Ledger,
+// Profiles, Suppressions and Recents one by one.
+type Lookups interface {
+	Lookup(ctx context.Context, cmd *processor.SendCommand, now time.Time) (*Lookup, error)
+}
+
+// Lookup is what Lookups found for one command.
+type Lookup struct {
+	Claimed    bool
+	State      string
+	Profile    *processor.Profile
+	Suppressed string
+	Recent     Recent
+}
+
 // Renderer renders a command's template.
 type Renderer interface {
 	Render(ctx context.Context, cmd *processor.SendCommand, p *processor.Profile) (*Rendered, error)
@@ -150,6 +167,8 @@ type Config struct {
 	// Providers by channel; a channel without one goes to the dev outbox
 	// (checked and rendered as a real send is, never sent).
 	Providers map[string]Provider
+	// Lookups, when set, does the claim and the reads in one round trip.
+	Lookups Lookups
 	// Discounts creates runs' discount codes on the platforms. Nil: every
 	// code is made up.
 	Discounts Discounts
@@ -189,18 +208,34 @@ func (e *DeferError) RetryAfter() time.Duration { return e.After }
 // *DeferError asks for it again later; other errors retry it.
 func (s *Sender) Handle(ctx context.Context, cmd *processor.SendCommand) error {
 	now := s.cfg.Now().UTC()
-	ok, state, err := s.cfg.Ledger.Claim(ctx, cmd.ID, now)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		s.cfg.Logger.Debug("send already handled", zap.String("id", cmd.ID), zap.String("state", state))
-		return nil
-	}
-	d, profile, err := s.decide(ctx, cmd, now)
-	if err != nil {
-		_ = s.cfg.Ledger.Release(ctx, cmd.ID)
-		return err
+	var (
+		d       Decision
+		profile *processor.Profile
+	)
+	if s.cfg.Lookups != nil {
+		l, err := s.cfg.Lookups.Lookup(ctx, cmd, now)
+		if err != nil {
+			return err
+		}
+		if !l.Claimed {
+			s.cfg.Logger.Debug("send already handled", zap.String("id", cmd.ID), zap.String("state", l.State))
+			return nil
+		}
+		profile = l.Profile
+		d = Check(s.input(cmd, profile, l.Suppressed, l.Recent, now))
+	} else {
+		ok, state, err := s.cfg.Ledger.Claim(ctx, cmd.ID, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			s.cfg.Logger.Debug("send already handled", zap.String("id", cmd.ID), zap.String("state", state))
+			return nil
+		}
+		if d, profile, err = s.decide(ctx, cmd, now); err != nil {
+			_ = s.cfg.Ledger.Release(ctx, cmd.ID)
+			return err
+		}
 	}
 	switch d.Action {
 	case ActionSkip:
@@ -213,6 +248,7 @@ func (s *Sender) Handle(ctx context.Context, cmd *processor.SendCommand) error {
 	}
 	warning := ""
 	if cmd.Discount != nil {
+		var err error
 		madeUp := true
 		if s.cfg.Discounts != nil {
 			madeUp, err = s.cfg.Discounts.Ensure(ctx, cmd.Shop, cmd.Discount)
@@ -299,7 +335,12 @@ func (s *Sender) decide(ctx context.Context, cmd *processor.SendCommand, now tim
 			return Decision{}, nil, err
 		}
 	}
-	in := Input{Cmd: cmd, Profile: profile, Suppressed: reason, Recent: recent, Policy: s.cfg.Policy(cmd.Shop), Now: now}
+	return Check(s.input(cmd, profile, reason, recent, now)), profile, nil
+}
+
+// input assembles Check's input.
+func (s *Sender) input(cmd *processor.SendCommand, profile *processor.Profile, suppressed string, recent Recent, now time.Time) Input {
+	in := Input{Cmd: cmd, Profile: profile, Suppressed: suppressed, Recent: recent, Policy: s.cfg.Policy(cmd.Shop), Now: now}
 	if cmd.Channel == event.ChannelSMS {
 		// The recipient's zone: the number's country, else the address's,
 		// else (in Check) the shop's.
@@ -308,7 +349,7 @@ func (s *Sender) decide(ctx context.Context, cmd *processor.SendCommand, now tim
 			in.Zone = ZoneForCountry(profile.Country)
 		}
 	}
-	return Check(in), profile, nil
+	return in
 }
 
 // finish records the outcome in the ledger, the outbox and the event

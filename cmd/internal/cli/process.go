@@ -147,10 +147,9 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 		log.Warn("BOOMERANG_SECRET_KEY is unset: discount codes are keyed by run ids alone; give every replica the key")
 	}
 	engine, err := processor.New(processor.Config{
-		DiscountKey: []byte(derive(codeKey, "discount-codes")),
 		Flows: set, Archive: archive, State: redisstore.New(redis.NewCustomerStore(rdb, keys, timers)),
 		Timers: timersSeam{timers}, Outbox: jsoutbox.New(pub), Shops: shopsSeam{shops},
-		Logger: log.Named("processor"), Registerer: reg,
+		DiscountKey: []byte(derive(codeKey, "discount-codes")), Logger: log.Named("processor"), Registerer: reg,
 	})
 	if err != nil {
 		return nil, err

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
+	"sync"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -32,8 +34,8 @@ const replayKey = "boomerang replay"
 
 func newReplay(stdio IO) *cobra.Command {
 	var (
-		eventsFile, flowsDir, shopsFile string
-		until                           time.Duration
+		eventsFile, flowsDir, shopsFile, cpuProfile string
+		until                                       time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "replay --events FILE [--flows DIR] [--shops FILE] [--until DURATION]",
@@ -54,12 +56,25 @@ reason (docs/flows.md lists the reasons). Without --shops every event is the dem
 			if eventsFile == "" {
 				return &exitError{2, errors.New("--events FILE is required")}
 			}
+			if cpuProfile != "" {
+				f, err := os.Create(cpuProfile) //nolint:gosec // the operator names the file
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return err
+				}
+				defer pprof.StopCPUProfile()
+			}
 			return runReplay(c.Context(), stdio, eventsFile, flowsDir, shopsFile, until)
 		},
 	}
 	cmd.Flags().StringVar(&eventsFile, "events", "", "canonical events, one JSON object a line ('-' for standard input)")
 	cmd.Flags().StringVar(&flowsDir, "flows", os.Getenv("BOOMERANG_FLOWS"), "directory of flow files beside the built-in library")
 	cmd.Flags().StringVar(&shopsFile, "shops", "", "shops file (default: the demo shop)")
+	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the replay to this file")
+	_ = cmd.Flags().MarkHidden("cpuprofile")
 	cmd.Flags().DurationVar(&until, "until", replay.DefaultUntil, "how long the clock runs after the last event")
 	return cmd
 }
@@ -99,48 +114,78 @@ func runReplay(ctx context.Context, stdio IO, eventsFile, flowsDir, shopsFile st
 		return err
 	}
 	store := redisstore.New(redis.NewCustomerStore(rdb, keys, timers))
-	out := bufio.NewWriterSize(stdio.Stdout, 64<<10)
-	w := json.NewEncoder(out)
-	drv, err := replay.New(replay.Config{
-		Engine: processor.Config{
-			Flows: set, State: store, Shops: shopsSeam{reg: shops},
-			DiscountKey: []byte(derive(replayKey, "discount-codes")),
-		},
-		Until: until,
-		Out:   func(l replay.Line) error { return w.Encode(l) },
-	})
-	if err != nil {
-		return err
-	}
 	signer, err := web.NewSigner(replayKey)
 	if err != nil {
 		return err
 	}
-	sender, err := send.NewSender(send.Config{
-		Profiles:     profilesSeam{store: store},
-		Ledger:       redis.NewLedger(rdb, keys, 0),
-		Suppressions: redis.NewSuppressions(rdb, keys),
-		Recents:      redis.NewRecentSends(rdb, keys),
-		Renderer: renderer{
-			shops: shops, signer: signer, now: drv.Now, madeUp: func(string) bool { return true },
-			publicURL: func() string { return "https://boomerang.invalid" },
-		},
-		Recorder: drv,
-		Outcomes: drv,
-		Policy:   sendPolicy(shops),
-		Now:      drv.Now,
-		Logger:   zap.NewNop(),
-	})
-	if err != nil {
+	// Customers are independent: the events replay in parallel parts, each
+	// on its own virtual clock, and the timelines merge by time.
+	parts := replay.Partition(events, replayParts)
+	lines := make([][]replay.Line, len(parts))
+	gctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg   sync.WaitGroup
+		errs = make([]error, len(parts))
+	)
+	for i, part := range parts {
+		if len(part) == 0 {
+			continue
+		}
+		drv, err := replay.New(replay.Config{
+			Engine: processor.Config{
+				Flows: set, State: store, Shops: shopsSeam{reg: shops},
+				DiscountKey: []byte(derive(replayKey, "discount-codes")),
+			},
+			Until: until,
+			Out:   func(l replay.Line) error { lines[i] = append(lines[i], l); return nil },
+		})
+		if err != nil {
+			return err
+		}
+		sender, err := send.NewSender(send.Config{
+			Profiles:     profilesSeam{store: store},
+			Ledger:       redis.NewLedger(rdb, keys, 0),
+			Lookups:      lookupsSeam{redis.NewSendLookup(rdb, keys, 0)},
+			Suppressions: redis.NewSuppressions(rdb, keys),
+			Recents:      redis.NewRecentSends(rdb, keys),
+			Renderer: renderer{
+				shops: shops, signer: signer, now: drv.Now, madeUp: func(string) bool { return true },
+				publicURL: func() string { return "https://boomerang.invalid" },
+			},
+			Recorder: drv,
+			Outcomes: drv,
+			Policy:   sendPolicy(shops),
+			Now:      drv.Now,
+			Logger:   zap.NewNop(),
+		})
+		if err != nil {
+			return err
+		}
+		drv.SetSender(sender)
+		wg.Go(func() {
+			if errs[i] = drv.Run(gctx, part); errs[i] != nil {
+				cancel()
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	drv.SetSender(sender)
-	if err := drv.Run(ctx, events); err != nil {
-		_ = out.Flush()
-		return err
+	out := bufio.NewWriterSize(stdio.Stdout, 64<<10)
+	w := json.NewEncoder(out)
+	for _, l := range replay.Merge(lines) {
+		if err := w.Encode(l); err != nil {
+			return err
+		}
 	}
 	return out.Flush()
 }
+
+// replayParts is how many parts of the customers replay at once: enough to
+// keep Redis and the cores busy while each part waits on its round trips.
+const replayParts = 8
 
 // readEvents decodes canonical events, one JSON object a line; blank lines
 // are skipped, a bad line stops with its number.
@@ -218,7 +263,7 @@ func scratchRedis(ctx context.Context) (goredis.UniversalClient, func(), error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	child, err := redis.StartChild(ctx, dir)
+	child, err := redis.StartScratchChild(ctx, dir)
 	if err != nil {
 		_ = os.RemoveAll(dir)
 		if errors.Is(err, redis.ErrNoRedisServer) {

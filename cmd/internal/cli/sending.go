@@ -89,11 +89,7 @@ func sendgridCode(err error) string {
 type profilesSeam struct{ store *redisstore.Store }
 
 func (p profilesSeam) Profile(ctx context.Context, shopID, customer string) (*processor.Profile, error) {
-	st, err := p.store.Load(ctx, shopID, customer, "")
-	if err != nil {
-		return nil, err
-	}
-	return st.Profile, nil
+	return p.store.Profile(ctx, shopID, customer)
 }
 
 // outboxRecord is an outbox entry; the field names are the admin API's
@@ -207,4 +203,23 @@ func sendPolicy(shops *shop.Registry) func(string) send.Policy {
 			Zone:         s.Location(),
 		}
 	}
+}
+
+// lookupsSeam adapts redis.SendLookup to the sender's Lookups.
+type lookupsSeam struct{ l *redis.SendLookup }
+
+func (s lookupsSeam) Lookup(ctx context.Context, c *processor.SendCommand, now time.Time) (*send.Lookup, error) {
+	f, err := s.l.Lookup(ctx, c.ID, c.Shop, c.Customer, c.Channel, c.To, c.Category == "marketing", now)
+	if err != nil {
+		return nil, err
+	}
+	out := &send.Lookup{Claimed: f.Claimed, State: f.State, Suppressed: f.Suppressed, Recent: f.Recent}
+	if len(f.Profile) > 0 {
+		var p processor.Profile
+		if err := json.Unmarshal(f.Profile, &p); err != nil {
+			return nil, fmt.Errorf("decoding profile of %s: %w", c.Customer, err)
+		}
+		out.Profile = &p
+	}
+	return out, nil
 }

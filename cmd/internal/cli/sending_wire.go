@@ -48,10 +48,7 @@ func (r renderer) Render(_ context.Context, c *processor.SendCommand, p *process
 	if !ok {
 		return nil, fmt.Errorf("shop %q is not configured", c.Shop)
 	}
-	name := s.ID
-	if a, err := mail.ParseAddress(s.Email.From); err == nil && a.Name != "" {
-		name = a.Name
-	}
+	name := senderName(s)
 	d := &template.Data{
 		Shop: template.Shop{
 			Name: name, Domain: s.Domain, URL: "https://" + strings.TrimPrefix(s.Domain, "https://"),
@@ -93,12 +90,16 @@ func (r renderer) Render(_ context.Context, c *processor.SendCommand, p *process
 		}
 		d.Products = append(d.Products, card)
 	}
+	claims := web.LinkClaims{
+		Shop: c.Shop, Channel: c.Channel, Address: c.To, Customer: c.Customer, Message: c.ID,
+		Flow: c.Flow, Run: c.Run, Step: c.Step,
+	}
+	if c.To != "" {
+		d.Links = links{base: r.publicURL(), signer: r.signer, claims: claims}
+	}
 	unsub := ""
 	if c.Category == "marketing" {
-		tok := r.signer.Sign(web.LinkClaims{
-			Shop: c.Shop, Channel: c.Channel, Address: c.To, Customer: c.Customer, Message: c.ID,
-			Flow: c.Flow, Run: c.Run, Step: c.Step,
-		})
+		tok := r.signer.Sign(claims)
 		unsub = strings.TrimRight(r.publicURL(), "/") + "/unsubscribe?t=" + url.QueryEscape(tok)
 		d.UnsubscribeURL = unsub
 	}
@@ -129,6 +130,31 @@ func (r renderer) Render(_ context.Context, c *processor.SendCommand, p *process
 		}
 	}
 	return out, nil
+}
+
+// senderName is the name a shop sends under: its From name, else its id.
+func senderName(s *shop.Shop) string {
+	if a, err := mail.ParseAddress(s.Email.From); err == nil && a.Name != "" {
+		return a.Name
+	}
+	return s.ID
+}
+
+// links makes a message's signed answer and survey links.
+type links struct {
+	base   string
+	signer *web.Signer
+	claims web.LinkClaims
+}
+
+func (l links) Answer(question, answer string) string {
+	return web.FeedbackURL(l.base, l.signer, l.claims, question, answer)
+}
+
+func (l links) Survey(survey string) string {
+	c := l.claims
+	c.Survey = survey
+	return web.SurveyURL(l.base, l.signer, c)
 }
 
 // isDynamicTemplate reports whether an email send names a SendGrid dynamic
@@ -231,6 +257,7 @@ func newSendWorker(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 	sender, err := send.NewSender(send.Config{
 		Profiles:     profilesSeam{store: redisstore.New(redis.NewCustomerStore(rdb, keys, timers))},
 		Ledger:       redis.NewLedger(rdb, keys, 0),
+		Lookups:      lookupsSeam{redis.NewSendLookup(rdb, keys, 0)},
 		Suppressions: redis.NewSuppressions(rdb, keys),
 		Recents:      redis.NewRecentSends(rdb, keys),
 		Renderer: renderer{shops: shops, signer: signer, publicURL: publicURL, now: time.Now, madeUp: func(id string) bool {

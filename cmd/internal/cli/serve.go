@@ -21,6 +21,7 @@ import (
 	"github.com/boomerang-dev/boomerang/adapters/redis"
 	"github.com/boomerang-dev/boomerang/adapters/shop"
 	"github.com/boomerang-dev/boomerang/adapters/shopify"
+	"github.com/boomerang-dev/boomerang/adapters/storefront"
 	"github.com/boomerang-dev/boomerang/adapters/web"
 	"github.com/boomerang-dev/boomerang/adapters/woocommerce"
 )
@@ -162,6 +163,11 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 			return err
 		}
 		handler.Mount(srv.Mux)
+		if err := storefront.Mount(srv.Mux, storefront.Config{
+			Shops: publicKeys(shops), Publisher: pub, Logger: log.Named("track"),
+		}); err != nil {
+			return err
+		}
 		if err := mountProviderWebhooks(srv.Mux, cfg, shops, pub, publicURL(cfg, srv), reg, log); err != nil {
 			return err
 		}
@@ -212,6 +218,22 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 		workers = append(workers, sw, fw)
 		if err := web.MountUnsubscribe(srv.Mux, web.UnsubscribeConfig{
 			Signer: signer, Publisher: pub, Suppressions: redis.NewSuppressions(rdb, redis.Keys{}), Logger: log.Named("unsubscribe"),
+		}); err != nil {
+			return err
+		}
+		shopName := func(id string) string {
+			if s, ok := shops.Get(id); ok {
+				return senderName(s)
+			}
+			return ""
+		}
+		if err := web.MountFeedback(srv.Mux, web.FeedbackConfig{
+			Signer: signer, Publisher: pub, ShopName: shopName, Logger: log.Named("feedback"),
+		}); err != nil {
+			return err
+		}
+		if err := web.MountSurvey(srv.Mux, web.SurveyConfig{
+			Signer: signer, Publisher: pub, ShopName: shopName, Logger: log.Named("survey"),
 		}); err != nil {
 			return err
 		}
@@ -341,6 +363,21 @@ func secretKey(cfg *Config, role string) (string, error) {
 		return "", errors.New("BOOMERANG_SECRET_KEY is required for the " + role + " role (it signs customer links; every replica needs the same)")
 	}
 	return loadOrCreateSecretKey(cfg.DataDir)
+}
+
+// publicKeys finds the shop of a storefront snippet's public key.
+func publicKeys(shops *shop.Registry) func(string) (string, bool) {
+	return func(key string) (string, bool) {
+		if key == "" {
+			return "", false
+		}
+		for _, s := range shops.All() {
+			if s.PublicKey == key {
+				return s.ID, true
+			}
+		}
+		return "", false
+	}
 }
 
 // publicURL is BOOMERANG_PUBLIC_URL, else http:// and the bound address.

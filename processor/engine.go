@@ -107,6 +107,14 @@ func (e *Engine) afterCommit(ctx context.Context, tx *txn) error {
 			e.metrics.runs.WithLabelValues(flow, tr).Add(float64(c))
 		}
 	}
+	if moves := datesOf(tx.profile, tx.shop.location()).moves(tx.datesBefore); e.cfg.Dates != nil && (tx.isNew || len(moves) > 0) {
+		if err := e.cfg.Dates.Update(ctx, tx.ev.Shop, tx.cust, tx.isNew, moves); err != nil {
+			// The commit stands and a redelivery finds it applied, so
+			// retrying would not repair the index: say so and go on (the
+			// customer's next date change indexes it again).
+			e.cfg.Logger.Warn("indexing a customer's dates failed", zap.String("shop", tx.ev.Shop), zap.Error(err))
+		}
+	}
 	if e.cfg.Observe != nil {
 		for _, a := range tx.actions {
 			e.cfg.Observe(a)
@@ -148,6 +156,9 @@ type txn struct {
 	// params are in scope before a run exists).
 	trigFlow *flows.Program
 	params   map[string]map[string]any
+	// isNew and datesBefore feed the date index after the commit.
+	isNew       bool
+	datesBefore profileDates
 }
 
 func (e *Engine) apply(ctx context.Context, ev *event.Event, cust, key string, st *State) (*txn, error) {
@@ -170,7 +181,10 @@ func (e *Engine) apply(ctx context.Context, ev *event.Event, cust, key string, s
 	maps.Copy(tx.runs, st.Runs)
 	maps.Copy(tx.reentry, st.Reentry)
 	if tx.profile == nil {
+		tx.isNew = true
 		tx.profile = &Profile{Key: cust, CreatedAt: tx.now}
+	} else {
+		tx.datesBefore = datesOf(tx.profile, shop.location())
 	}
 	tx.profile.apply(ev)
 	tx.profile.UpdatedAt = tx.now

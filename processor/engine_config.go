@@ -57,6 +57,8 @@ type Config struct {
 	Logger *zap.Logger
 	// Registerer receives the engine's metrics. Default: none.
 	Registerer prometheus.Registerer
+	// Dates, when set, keeps the index the daily date.reached job reads.
+	Dates DateIndex
 	// DiscountKey keys the HMAC that makes discount codes (derived from
 	// BOOMERANG_SECRET_KEY), so codes cannot be guessed from run ids.
 	DiscountKey []byte

@@ -111,3 +111,16 @@ func (k Keys) Suppression(shop, channel string) string {
 func (k Keys) CustomerSends(shop, customer string) string {
 	return k.prefix() + ":" + k.customerTag(shop, customer) + ":sends"
 }
+
+// DateIndex is a set of "kind|customer" members whose date (birthday,
+// first-order anniversary) falls on month-day mmdd ("02-29") in a shop.
+// One set per shop and day: the daily job reads one key.
+func (k Keys) DateIndex(shop, mmdd string) string {
+	return k.prefix() + ":{d:" + shop + "}:dates:" + mmdd
+}
+
+// ShopCustomers is a set of every customer key of a shop, for jobs that
+// address all of them (holiday wishes).
+func (k Keys) ShopCustomers(shop string) string {
+	return k.prefix() + ":{s:" + shop + "}:customers"
+}

@@ -78,6 +78,7 @@ func TestKeysShareSlots(t *testing.T) {
 		}
 		for _, shop := range []string{"demo", "shop-2", "x"} {
 			require.Equal(t, slot(k.Outbox(shop)), slot(k.OutboxMessages(shop)), shop)
+			require.Equal(t, slot(k.DateIndex(shop, "02-29")), slot(k.DateIndex(shop, "12-24")), "a shop's date sets share a slot")
 		}
 	}
 }

@@ -36,10 +36,13 @@ type Config struct {
 	Until time.Duration
 	// Out receives each line in virtual-time order.
 	Out func(Line) error
-	// Daily, when set, runs at every virtual midnight UTC and returns the
-	// events the daily jobs emit (date.reached).
-	Daily  func(ctx context.Context, day time.Time) ([]*event.Event, error)
-	Logger *zap.Logger
+	// Daily, when set, runs at the times NextDaily gives and returns the
+	// events the daily jobs emit then (date.reached).
+	Daily func(ctx context.Context, at time.Time) ([]*event.Event, error)
+	// NextDaily is the first daily-job time after t. Default: the next
+	// midnight UTC.
+	NextDaily func(t time.Time) time.Time
+	Logger    *zap.Logger
 }
 
 // Driver replays events. It is not safe for concurrent use.
@@ -63,6 +66,9 @@ func New(cfg Config) (*Driver, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = zap.NewNop()
+	}
+	if cfg.NextDaily == nil {
+		cfg.NextDaily = midnightAfter
 	}
 	d := &Driver{cfg: cfg, timers: newQueue(), defers: newQueue()}
 	ec := cfg.Engine
@@ -100,7 +106,7 @@ func (d *Driver) Run(ctx context.Context, events []*event.Event) error {
 	slices.SortStableFunc(events, func(a, b *event.Event) int { return a.OccurredAt.Compare(b.OccurredAt) })
 	d.now = events[0].OccurredAt.UTC()
 	end := events[len(events)-1].OccurredAt.Add(d.cfg.Until)
-	nextDay := midnightAfter(d.now)
+	nextDay := d.cfg.NextDaily(d.now)
 	i := 0
 	for d.err == nil {
 		if err := ctx.Err(); err != nil {
@@ -159,7 +165,7 @@ func (d *Driver) Run(ctx context.Context, events []*event.Event) error {
 			}
 		case kDay:
 			day := nextDay
-			nextDay = midnightAfter(day)
+			nextDay = d.cfg.NextDaily(day)
 			var evs []*event.Event
 			if evs, err = d.cfg.Daily(ctx, day); err == nil {
 				for _, ev := range evs {

@@ -18,15 +18,20 @@ func Partition(events []*event.Event, n int) [][]*event.Event {
 	}
 	parts := make([][]*event.Event, n)
 	for _, ev := range events {
-		i := 0
-		if n > 1 {
-			h := fnv.New32a()
-			_, _ = h.Write([]byte(ev.Shop + "\x00" + processor.CustomerKey(ev)))
-			i = int(h.Sum32() % uint32(n)) //nolint:gosec // n is a small positive count
-		}
+		i := PartOf(ev, n)
 		parts[i] = append(parts[i], ev)
 	}
 	return parts
+}
+
+// PartOf is the part of n an event's customer belongs to.
+func PartOf(ev *event.Event, n int) int {
+	if n <= 1 {
+		return 0
+	}
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(ev.Shop + "\x00" + processor.CustomerKey(ev)))
+	return int(h.Sum32() % uint32(n)) //nolint:gosec // n is a small positive count
 }
 
 // Merge orders the parts' timelines by time; lines at the same instant keep

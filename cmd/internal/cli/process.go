@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	goredis "github.com/redis/go-redis/v9"
@@ -18,6 +19,7 @@ import (
 	"github.com/boomerang-dev/boomerang/flows/event"
 	"github.com/boomerang-dev/boomerang/flows/template"
 	"github.com/boomerang-dev/boomerang/processor"
+	"github.com/boomerang-dev/boomerang/processor/dates"
 	"github.com/boomerang-dev/boomerang/processor/jsoutbox"
 	"github.com/boomerang-dev/boomerang/processor/redisstore"
 )
@@ -125,6 +127,7 @@ type processing struct {
 	worker  *jetstream.Worker
 	poller  *redis.Poller
 	dlq     *jetstream.DLQMover
+	jobs    *datesJob
 }
 
 // newProcessing builds the engine, its EVENTS worker, the timer poller and
@@ -146,8 +149,13 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 	if codeKey == "" {
 		log.Warn("BOOMERANG_SECRET_KEY is unset: discount codes are keyed by run ids alone; give every replica the key")
 	}
+	index := dateIndexSeam{redis.NewDates(rdb, keys)}
+	jobs := &datesJob{
+		shops: shops, job: &dates.Job{Index: index, Calendar: holidayCalendar(shops, set)}, timers: timers,
+		rdb: rdb, keys: keys, pub: pub, now: time.Now, log: log.Named("dates"),
+	}
 	engine, err := processor.New(processor.Config{
-		Flows: set, Archive: archive, State: redisstore.New(redis.NewCustomerStore(rdb, keys, timers)),
+		Dates: index, Flows: set, Archive: archive, State: redisstore.New(redis.NewCustomerStore(rdb, keys, timers)),
 		Timers: timersSeam{timers}, Outbox: jsoutbox.New(pub), Shops: shopsSeam{shops},
 		DiscountKey: []byte(derive(codeKey, "discount-codes")), Logger: log.Named("processor"), Registerer: reg,
 	})
@@ -156,7 +164,7 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 	}
 	worker, err := jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
 		Stream: jetstream.StreamEvents, Durable: processorDurable, FilterSubject: jetstream.SubjectsEvents,
-		Workers: 8, MaxBatch: 16, BatchHandler: eventBatchHandler(engine), Logger: log.Named("processor"),
+		Workers: 8, MaxBatch: 16, BatchHandler: eventBatchHandler(engine, jobs), Logger: log.Named("processor"),
 	})
 	if err != nil {
 		return nil, err
@@ -178,7 +186,7 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 	if err != nil {
 		return nil, err
 	}
-	return &processing{worker: worker, poller: poller, archive: archive, flows: set.All()}, nil
+	return &processing{worker: worker, poller: poller, archive: archive, flows: set.All(), jobs: jobs}, nil
 }
 
 // start starts consuming; the poller runs until ctx ends.
@@ -186,6 +194,9 @@ func (p *processing) start(ctx context.Context, conn *jetstream.Conn, log *zap.L
 	// Keep every loaded flow version, for runs still pinned to it after a
 	// later deploy changes the flow.
 	if err := p.archive.Store(ctx, p.flows); err != nil {
+		return err
+	}
+	if err := p.jobs.schedule(ctx); err != nil {
 		return err
 	}
 	if err := p.worker.Start(ctx); err != nil {
@@ -214,7 +225,7 @@ func (p *processing) stop(ctx context.Context) {
 
 // eventBatchHandler decodes EVENTS messages and hands the valid ones to
 // the engine as one batch; a message that cannot be decoded is poison.
-func eventBatchHandler(e *processor.Engine) jetstream.BatchHandler {
+func eventBatchHandler(e *processor.Engine, jobs *datesJob) jetstream.BatchHandler {
 	return func(ctx context.Context, items []jetstream.BatchItem) []error {
 		errs := make([]error, len(items))
 		evs := make([]*event.Event, 0, len(items))
@@ -227,6 +238,10 @@ func eventBatchHandler(e *processor.Engine) jetstream.BatchHandler {
 			}
 			if err := ev.Validate(); err != nil {
 				errs[i] = fmt.Errorf("%w: %w", jetstream.ErrPermanent, err)
+				continue
+			}
+			if jobs != nil && jobs.handles(&ev) {
+				errs[i] = jobs.run(ctx, &ev)
 				continue
 			}
 			evs = append(evs, &ev)

@@ -23,6 +23,7 @@ import (
 	"github.com/boomerang-dev/boomerang/adapters/web"
 	"github.com/boomerang-dev/boomerang/flows/event"
 	"github.com/boomerang-dev/boomerang/processor"
+	"github.com/boomerang-dev/boomerang/processor/dates"
 	"github.com/boomerang-dev/boomerang/processor/redisstore"
 	"github.com/boomerang-dev/boomerang/processor/replay"
 	"github.com/boomerang-dev/boomerang/processor/send"
@@ -114,6 +115,8 @@ func runReplay(ctx context.Context, stdio IO, eventsFile, flowsDir, shopsFile st
 		return err
 	}
 	store := redisstore.New(redis.NewCustomerStore(rdb, keys, timers))
+	index := dateIndexSeam{redis.NewDates(rdb, keys)}
+	job := &dates.Job{Index: index, Calendar: holidayCalendar(shops, set)}
 	signer, err := web.NewSigner(replayKey)
 	if err != nil {
 		return err
@@ -134,11 +137,31 @@ func runReplay(ctx context.Context, stdio IO, eventsFile, flowsDir, shopsFile st
 		}
 		drv, err := replay.New(replay.Config{
 			Engine: processor.Config{
-				Flows: set, State: store, Shops: shopsSeam{reg: shops},
+				Flows: set, State: store, Shops: shopsSeam{reg: shops}, Dates: index,
 				DiscountKey: []byte(derive(replayKey, "discount-codes")),
 			},
-			Until: until,
-			Out:   func(l replay.Line) error { lines[i] = append(lines[i], l); return nil },
+			Until:     until,
+			NextDaily: nextMidnight(shops),
+			Daily: func(ctx context.Context, at time.Time) ([]*event.Event, error) {
+				// The shops whose day starts now; this part's customers only.
+				var out []*event.Event
+				for _, s := range shops.All() {
+					if !dates.Midnight(at, s.Location()).Equal(at) {
+						continue
+					}
+					evs, err := job.Events(ctx, s.ID, at.In(s.Location()))
+					if err != nil {
+						return nil, err
+					}
+					for _, ev := range evs {
+						if replay.PartOf(ev, len(parts)) == i {
+							out = append(out, ev)
+						}
+					}
+				}
+				return out, nil
+			},
+			Out: func(l replay.Line) error { lines[i] = append(lines[i], l); return nil },
 		})
 		if err != nil {
 			return err

@@ -61,6 +61,7 @@ func newRoot(stdio IO) *cobra.Command {
 		newRender(stdio),
 		newPredict(stdio),
 		newReplay(stdio),
+		newExplain(stdio),
 		newVersion(stdio),
 	)
 	return root

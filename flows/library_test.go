@@ -168,9 +168,10 @@ func TestWelcomeSeries(t *testing.T) {
 		{"second-order", "email", "welcome-second-order", "marketing"},
 		{"welcome-back", "email", "welcome-repeat", "marketing"},
 	}, sends(p))
-	require.Equal(t, flows.OpBranch, p.Code[0].Op, "never bought, first-time buyer or repeat buyer")
-	require.Equal(t, flows.OpSend, p.Code[1].Op, "the welcome email goes at once")
-	require.Equal(t, 2*24*time.Hour, p.Code[2].Wait.For.D())
+	require.Equal(t, 15*time.Minute, p.Code[0].Wait.For.D(), "the order of an account made at checkout arrives first")
+	require.Equal(t, flows.OpBranch, p.Code[1].Op, "never bought, first-time buyer or repeat buyer")
+	require.Equal(t, flows.OpSend, p.Code[2].Op, "then the welcome email goes")
+	require.Equal(t, 2*24*time.Hour, p.Code[3].Wait.For.D())
 
 	created, ok := p.TriggerFor("customer.created")
 	require.True(t, ok)

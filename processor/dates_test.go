@@ -68,8 +68,10 @@ func TestEngineIndexesDates(t *testing.T) {
 	ctx := context.Background()
 	cust := &event.Customer{Email: "ann@example.com"}
 	mk := func(id string, typ event.Type, at time.Time, data any) *event.Event {
-		return &event.Event{SchemaVersion: 1, ID: id, Key: id, Type: typ, Shop: "demo", Platform: "shopify",
-			OccurredAt: at, ReceivedAt: at, Customer: cust, Data: data}
+		return &event.Event{
+			SchemaVersion: 1, ID: id, Key: id, Type: typ, Shop: "demo", Platform: "shopify",
+			OccurredAt: at, ReceivedAt: at, Customer: cust, Data: data,
+		}
 	}
 	// 02:00 UTC on 2 July is 1 July in New York: the anniversary is the
 	// shop's day.

@@ -121,8 +121,10 @@ func (tx *txn) products(r *Run, x flows.Expr) []Product {
 		case string:
 			p.ID = x
 		case map[string]any:
-			p = Product{ID: str(x["id"]), Title: str(x["title"]), URL: str(x["url"]), ImageURL: str(x["image_url"]),
-				Price: str(x["price"]), Currency: str(x["currency"])}
+			p = Product{
+				ID: str(x["id"]), Title: str(x["title"]), URL: str(x["url"]), ImageURL: str(x["image_url"]),
+				Price: str(x["price"]), Currency: str(x["currency"]),
+			}
 			if p.ID == "" {
 				p.ID = str(x["product_id"])
 			}

@@ -107,6 +107,13 @@ func (e *Engine) afterCommit(ctx context.Context, tx *txn) error {
 			e.metrics.runs.WithLabelValues(flow, tr).Add(float64(c))
 		}
 	}
+	if c := tx.conversion; c != nil && e.cfg.Stats != nil {
+		// Counted at most once: a redelivered order finds its event
+		// applied and counts nothing (a crash right here loses one count).
+		if err := e.cfg.Stats.Converted(ctx, *c); err != nil {
+			e.cfg.Logger.Warn("counting a conversion failed", zap.String("shop", c.Shop), zap.String("flow", c.Flow), zap.Error(err))
+		}
+	}
 	if moves := datesOf(tx.profile, tx.shop.location()).moves(tx.datesBefore); e.cfg.Dates != nil && (tx.isNew || len(moves) > 0) {
 		if err := e.cfg.Dates.Update(ctx, tx.ev.Shop, tx.cust, tx.isNew, moves); err != nil {
 			// The commit stands and a redelivery finds it applied, so
@@ -156,6 +163,9 @@ type txn struct {
 	// params are in scope before a run exists).
 	trigFlow *flows.Program
 	params   map[string]map[string]any
+	// conversion is the attribution of an order event, counted after the
+	// commit.
+	conversion *Conversion
 	// isNew and datesBefore feed the date index after the commit.
 	isNew       bool
 	datesBefore profileDates
@@ -188,6 +198,14 @@ func (e *Engine) apply(ctx context.Context, ev *event.Event, cust, key string, s
 	}
 	tx.profile.apply(ev)
 	tx.profile.UpdatedAt = tx.now
+	if o, ok := ev.Data.(*event.Order); ok && ev.Type == event.OrderPlaced {
+		if t, ok := tx.profile.attribute(ev.OccurredAt, shop.Attribution); ok {
+			tx.conversion = &Conversion{
+				Shop: ev.Shop, Flow: t.Flow, Split: t.Split, Message: t.Message, Order: o.ID,
+				Revenue: string(o.Total), Currency: o.Currency, At: ev.OccurredAt,
+			}
+		}
+	}
 
 	tx.remember()
 	if t, ok := ev.Data.(*event.Timer); ok {

@@ -57,6 +57,11 @@ type Config struct {
 	Logger *zap.Logger
 	// Registerer receives the engine's metrics. Default: none.
 	Registerer prometheus.Registerer
+	// Stats, when set, counts flows' conversions (orders attributed to a
+	// message) and may decide split tests.
+	Stats Stats
+	// Splits, when set, gives decided split tests' winners.
+	Splits Splits
 	// Dates, when set, keeps the index the daily date.reached job reads.
 	Dates DateIndex
 	// DiscountKey keys the HMAC that makes discount codes (derived from

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,6 +54,13 @@ func (tx *txn) advance(r *Run, p *flows.Program, pc int, cursor time.Time) {
 			}
 		case flows.OpSplit:
 			i := choose(r.ID+"\x00"+ins.StepID, ins.Weights)
+			if tx.e.cfg.Splits != nil {
+				if arm, ok := tx.e.cfg.Splits.Winner(tx.ctx, r.Shop, r.Flow, ins.StepID); ok {
+					if w := slices.Index(ins.Names, arm); w >= 0 {
+						i = w // the test is decided: every new run takes the winner
+					}
+				}
+			}
 			if r.Splits == nil {
 				r.Splits = map[string]string{}
 			}

@@ -43,6 +43,8 @@ type Profile struct {
 	Viewed []ViewedProduct `json:"viewed,omitempty"`
 	// Predictions are the newest prediction.updated figures.
 	Predictions *Predictions `json:"predictions,omitempty"`
+	// Touches are the customer's latest message events, for attribution.
+	Touches []Touch `json:"touches,omitempty"`
 	// Props are properties set by flows' update steps.
 	Props     map[string]any `json:"props,omitempty"`
 	CreatedAt time.Time      `json:"created_at"`
@@ -174,6 +176,7 @@ func (p *Profile) apply(ev *event.Event) {
 			p.addOrder(d, at)
 		}
 	case *event.Message:
+		p.touch(ev, d, at)
 		switch ev.Type { //nolint:exhaustive // only engagement and opt-outs change the profile
 		case event.MessageOpened, event.MessageClicked:
 			t := at

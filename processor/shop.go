@@ -20,6 +20,8 @@ type ShopConfig struct {
 	Enabled  map[string]bool
 	// Params overrides flows' parameters, by flow id.
 	Params map[string]map[string]any
+	// Attribution are the shop's attribution windows.
+	Attribution AttributionWindows
 }
 
 // FlowOn reports whether the shop runs f: its own switch when it set one,

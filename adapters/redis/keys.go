@@ -124,3 +124,16 @@ func (k Keys) DateIndex(shop, mmdd string) string {
 func (k Keys) ShopCustomers(shop string) string {
 	return k.prefix() + ":{s:" + shop + "}:customers"
 }
+
+// FlowStats is a hash of a shop's flow figures: "<flow>|<arm>|s" sends,
+// "|c" conversions, "|r" revenue in ten-thousandths; arm "" is the flow's
+// total, else "step=arm".
+func (k Keys) FlowStats(shop string) string {
+	return k.prefix() + ":{f:" + shop + "}:flowstats"
+}
+
+// SplitDecisions is a hash of a shop's decided split tests: "<flow>|<step>"
+// to the decision's JSON.
+func (k Keys) SplitDecisions(shop string) string {
+	return k.prefix() + ":{f:" + shop + "}:splits"
+}

@@ -45,6 +45,21 @@ type Shop struct {
 	WooCommerce WooCommerceSettings `yaml:"woocommerce" json:"woocommerce,omitzero"`
 	// Flows holds per-flow switches and parameters, by flow id.
 	Flows map[string]FlowSettings `yaml:"flows" json:"flows,omitempty"`
+	// Attribution are the windows after a message within which an order
+	// is its conversion. Zero fields take the defaults (click 120h, view
+	// 24h).
+	Attribution Attribution `yaml:"attribution" json:"attribution,omitzero"`
+	// ReferralURL is the shop's referral link with {code} where the
+	// customer's own code goes ("https://shop.example/pages/refer?code={code}");
+	// empty: referral emails point at the shop.
+	ReferralURL string `yaml:"referral_url" json:"referral_url,omitempty"`
+}
+
+// Attribution holds the attribution windows: after a click, and after an
+// open or a delivered SMS.
+type Attribution struct {
+	Click time.Duration `yaml:"click" json:"click,omitempty"`
+	View  time.Duration `yaml:"view" json:"view,omitempty"`
 }
 
 // WooCommerceSettings configures what WooCommerce lacks natively.

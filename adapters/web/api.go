@@ -27,6 +27,9 @@ type APIConfig struct {
 	Outbox OutboxLister
 	// Shops lists the shop ids, for requests that name no shop.
 	Shops func() []string
+	// Flows serves GET /api/v1/flows: a shop's flows with their figures
+	// (any JSON value; the caller shapes it). Nil: not mounted.
+	Flows func(ctx context.Context, shop string) (any, error)
 }
 
 // MountAPI registers the admin JSON API under /api/v1 on mux.
@@ -37,6 +40,26 @@ func MountAPI(mux *http.ServeMux, cfg APIConfig) {
 	mux.Handle("GET /api/v1/outbox", bearer(cfg.Token, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		listOutbox(w, r, cfg)
 	})))
+	if cfg.Flows != nil {
+		mux.Handle("GET /api/v1/flows", bearer(cfg.Token, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			shop := r.URL.Query().Get("shop")
+			if shop == "" && cfg.Shops != nil {
+				if ids := cfg.Shops(); len(ids) == 1 {
+					shop = ids[0]
+				}
+			}
+			if shop == "" {
+				writeJSON(w, http.StatusBadRequest, map[string]string{"error": "the shop query parameter is required"})
+				return
+			}
+			v, err := cfg.Flows(r.Context(), shop)
+			if err != nil {
+				writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "flow figures cannot be read right now"})
+				return
+			}
+			writeJSON(w, http.StatusOK, v)
+		})))
+	}
 	mux.Handle("GET /api/v1/outbox/{id}/html", bearer(cfg.Token, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		viewHTML(w, r, cfg)
 	})))

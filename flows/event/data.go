@@ -259,11 +259,14 @@ type CartItem struct {
 // recipient's engagement.
 type Message struct {
 	// MessageID is Boomerang's id for the message (run and step).
-	MessageID  string `json:"message_id"`
-	Channel    string `json:"channel"`
-	Flow       string `json:"flow,omitempty"`
-	Run        string `json:"run,omitempty"`
-	Step       string `json:"step,omitempty"`
+	MessageID string `json:"message_id"`
+	Channel   string `json:"channel"`
+	Flow      string `json:"flow,omitempty"`
+	Run       string `json:"run,omitempty"`
+	Step      string `json:"step,omitempty"`
+	// Split names the split arms the run took ("step=arm,…"), for
+	// attribution per arm.
+	Split      string `json:"split,omitempty"`
 	To         string `json:"to,omitempty"`
 	Provider   string `json:"provider,omitempty"`
 	ProviderID string `json:"provider_id,omitempty"`

@@ -133,6 +133,11 @@ type Discounts interface {
 // platform's rate limit, an outage).
 var ErrDiscountTemporary = errors.New("discount code not created yet")
 
+// Stats counts sends per flow and split arm (adapters/redis.FlowStats).
+type Stats interface {
+	Sent(ctx context.Context, cmd *processor.SendCommand) error
+}
+
 // Record is one outbox entry: what happened to a send command.
 type Record struct {
 	Cmd    *processor.SendCommand
@@ -167,6 +172,9 @@ type Config struct {
 	// Providers by channel; a channel without one goes to the dev outbox
 	// (checked and rendered as a real send is, never sent).
 	Providers map[string]Provider
+	// Stats, when set, counts what is sent (and what the dev outbox keeps
+	// in its place) for the flows' figures.
+	Stats Stats
 	// Lookups, when set, does the claim and the reads in one round trip.
 	Lookups Lookups
 	// Discounts creates runs' discount codes on the platforms. Nil: every
@@ -361,6 +369,11 @@ func (s *Sender) finish(ctx context.Context, r *Record, ledger string) error {
 	}
 	if err := s.cfg.Recorder.Record(ctx, r); err != nil {
 		return err
+	}
+	if s.cfg.Stats != nil && (r.Status == StatusSent || r.Status == StatusOutbox) {
+		if err := s.cfg.Stats.Sent(ctx, r.Cmd); err != nil {
+			s.cfg.Logger.Warn("counting a send failed", zap.String("message", r.Cmd.ID), zap.Error(err))
+		}
 	}
 	return s.cfg.Outcomes.Outcome(ctx, r)
 }

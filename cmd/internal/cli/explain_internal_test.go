@@ -42,8 +42,10 @@ func TestExplainShowsRunsStepsAndWhyMessagesWereNotSent(t *testing.T) {
 	}
 	require.NoError(t, store.Commit(ctx, &processor.Commit{
 		Shop: "demo", Customer: cust, EventKey: "k1",
-		Profile: &processor.Profile{Key: cust, OrdersCount: 1, TotalSpent: "19.00", Currency: "USD",
-			Consent: map[string]processor.ConsentRecord{"email": {State: event.ConsentSubscribed, Source: "checkout", At: t0}}},
+		Profile: &processor.Profile{
+			Key: cust, OrdersCount: 1, TotalSpent: "19.00", Currency: "USD",
+			Consent: map[string]processor.ConsentRecord{"email": {State: event.ConsentSubscribed, Source: "checkout", At: t0}},
+		},
 		Runs: []*processor.Run{active}, Finished: []*processor.Run{done}, Effects: &processor.Effects{}, SeenTTL: time.Hour,
 	}))
 	rec := outboxRecorder{store: redis.NewOutboxStore(env.Client, keys)}

@@ -24,15 +24,15 @@ type flowHooks struct {
 	now      func() time.Time
 }
 
-// retryLater asks the OUTBOX worker to redeliver after a delay.
-type retryLater struct {
+// retryLaterError asks the OUTBOX worker to redeliver after a delay.
+type retryLaterError struct {
 	err   error
 	after time.Duration
 }
 
-func (e *retryLater) Error() string             { return e.err.Error() }
-func (e *retryLater) Unwrap() error             { return e.err }
-func (e *retryLater) RetryAfter() time.Duration { return e.after }
+func (e *retryLaterError) Error() string             { return e.err.Error() }
+func (e *retryLaterError) Unwrap() error             { return e.err }
+func (e *retryLaterError) RetryAfter() time.Duration { return e.after }
 
 func (h *flowHooks) handle(ctx context.Context, c *processor.SendCommand) error {
 	body := c.Body
@@ -59,7 +59,7 @@ func (h *flowHooks) handle(ctx context.Context, c *processor.SendCommand) error 
 		if !ok || after < time.Minute {
 			after = time.Minute
 		}
-		return &retryLater{err: err, after: after}
+		return &retryLaterError{err: err, after: after}
 	default:
 		return h.record(ctx, c, send.StatusFailed, err.Error())
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/boomerang-dev/boomerang/flows"
+	"github.com/boomerang-dev/boomerang/flows/event"
+	"github.com/boomerang-dev/boomerang/flows/template"
 )
 
 // newFlows is `boomerang flows`: validate and list flow files.
@@ -44,13 +46,24 @@ it prints "N flows OK". docs/flows.md is the language reference.`,
 			} else {
 				fs, errs = flows.LoadDir(path)
 			}
+			msgs := make([]string, 0, len(errs))
 			for _, e := range errs {
-				if _, err := fmt.Fprintln(stdio.Stdout, e.Error()); err != nil {
+				msgs = append(msgs, e.Error())
+			}
+			if len(errs) == 0 {
+				tmpl, err := templateMistakes(fs)
+				if err != nil {
+					return err
+				}
+				msgs = append(msgs, tmpl...)
+			}
+			for _, m := range msgs {
+				if _, err := fmt.Fprintln(stdio.Stdout, m); err != nil {
 					return err
 				}
 			}
-			if len(errs) > 0 {
-				return &exitError{1, fmt.Errorf("%d %s in %s", len(errs), plural(len(errs), "mistake", "mistakes"), path)}
+			if len(msgs) > 0 {
+				return &exitError{1, fmt.Errorf("%d %s in %s", len(msgs), plural(len(msgs), "mistake", "mistakes"), path)}
 			}
 			_, err := fmt.Fprintf(stdio.Stdout, "%d flows OK\n", len(fs))
 			return err
@@ -102,4 +115,34 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// templateMistakes checks that every send names a template of the built-in
+// library of its channel, and that transactional sends name templates with
+// no promotion; one "file:line: message" per mistake.
+func templateMistakes(fs []*flows.Flow) ([]string, error) {
+	lib, err := template.Default()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range fs {
+		p, err := flows.Compile(f)
+		if err != nil {
+			return nil, err
+		}
+		for _, ins := range p.Code {
+			if ins.Op != flows.OpSend {
+				continue
+			}
+			if ins.Send.Channel == event.ChannelEmail && strings.HasPrefix(ins.Send.Template, "d-") {
+				continue // a SendGrid dynamic template, rendered by SendGrid
+			}
+			u := template.Use{Flow: f.ID, Step: ins.StepID, Template: ins.Send.Template, Channel: ins.Send.Channel, Category: ins.Send.Category}
+			for _, e := range lib.Validate([]template.Use{u}) {
+				out = append(out, fmt.Sprintf("%s:%d: %v", f.Source, ins.Line, e))
+			}
+		}
+	}
+	return out, nil
 }

@@ -90,7 +90,7 @@ func TestFlowsList(t *testing.T) {
 		"satisfaction-survey\t1\tshipment.updated\tbuiltin\n" +
 		"shipping-confirmation\t1\tshipment.updated\tbuiltin\n" +
 		"smart-abandonment\t1\tcheckout.updated\tbuiltin\n" +
-		"welcome-series\t2\tcustomer.created,consent.updated\tbuiltin\n" +
+		"welcome-series\t3\tcustomer.created,consent.updated\tbuiltin\n" +
 		"win-back\t1\torder.placed\tbuiltin\n" +
 		"win-back-churn-risk\t1\tprediction.updated\tbuiltin\n"
 	require.Equal(t, builtin, out)
@@ -132,4 +132,18 @@ func flowsLibrary(t *testing.T) []string {
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
 	return files
+}
+
+func TestFlowsValidateChecksTemplates(t *testing.T) {
+	t.Parallel()
+	dir := writeFlows(t, map[string]string{"t.yaml": "id: t\nname: T\nversion: 1\ntrigger: {event: order.placed}\nsteps:\n" +
+		"  - send: {channel: email, template: nope, category: marketing}\n" +
+		"  - send: {channel: sms, template: order-confirmation, category: transactional}\n" +
+		"  - send: {channel: email, template: d-1234567890abcdef, category: marketing}\n"})
+	code, out, _ := run(t, []string{"flows", "validate", dir}, "", nil)
+	require.Equal(t, 1, code)
+	file := filepath.Join(dir, "t.yaml")
+	require.Equal(t, file+`:6: flow t, send steps[0]: template "nope": unknown template`+"\n"+
+		file+`:7: flow t, send steps[1]: template "order-confirmation" is an email template, the send's channel is sms`+"\n", out,
+		"a SendGrid dynamic template is SendGrid's to check")
 }

@@ -89,6 +89,7 @@ func shopConfig(sh *shop.Shop) processor.ShopConfig {
 	cfg := processor.ShopConfig{
 		ID: sh.ID, Platform: sh.Platform, Domain: sh.Domain, Timezone: sh.Timezone,
 		Disabled: map[string]bool{}, Enabled: map[string]bool{}, Params: map[string]map[string]any{},
+		Attribution: processor.AttributionWindows{Click: sh.Attribution.Click, View: sh.Attribution.View},
 	}
 	for id, f := range sh.Flows {
 		switch {
@@ -154,8 +155,9 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 		shops: shops, job: &dates.Job{Index: index, Calendar: holidayCalendar(shops, set)}, timers: timers,
 		rdb: rdb, keys: keys, pub: pub, now: time.Now, log: log.Named("dates"),
 	}
+	fstats := newFlowStats(redis.NewFlowStats(rdb, keys), log.Named("stats"))
 	engine, err := processor.New(processor.Config{
-		Dates: index, Flows: set, Archive: archive, State: redisstore.New(redis.NewCustomerStore(rdb, keys, timers)),
+		Stats: fstats, Splits: fstats, Dates: index, Flows: set, Archive: archive, State: redisstore.New(redis.NewCustomerStore(rdb, keys, timers)),
 		Timers: timersSeam{timers}, Outbox: jsoutbox.New(pub), Shops: shopsSeam{shops},
 		DiscountKey: []byte(derive(codeKey, "discount-codes")), Logger: log.Named("processor"), Registerer: reg,
 	})

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"runtime/pprof"
 	"sync"
@@ -58,7 +57,7 @@ reason (docs/flows.md lists the reasons). Without --shops every event is the dem
 				return &exitError{2, errors.New("--events FILE is required")}
 			}
 			if cpuProfile != "" {
-				f, err := os.Create(cpuProfile) //nolint:gosec // the operator names the file
+				f, err := os.Create(cpuProfile)
 				if err != nil {
 					return err
 				}
@@ -213,9 +212,9 @@ const replayParts = 8
 // readEvents decodes canonical events, one JSON object a line; blank lines
 // are skipped, a bad line stops with its number.
 func readEvents(stdio IO, file string) ([]*event.Event, error) {
-	var r io.Reader = stdio.Stdin
+	r := stdio.Stdin
 	if file != "-" {
-		f, err := os.Open(file) //nolint:gosec // the operator names the file
+		f, err := os.Open(file)
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -127,7 +128,7 @@ func (o outboxRecorder) Record(ctx context.Context, r *send.Record) error {
 	rec := outboxRecord{
 		ID: c.ID, Shop: c.Shop, Flow: c.Flow, Run: c.Run, Step: c.Step, Channel: c.Channel, To: c.To,
 		Template: c.Template, Category: c.Category, Status: r.Status, Reason: r.Reason, CreatedAt: c.CreatedAt,
-		UpdatedAt: r.At, DueAt: c.DueAt, Priority: c.Priority, ProviderID: r.ProviderID, URL: c.URL,
+		UpdatedAt: r.At, DueAt: c.DueAt, Priority: c.Priority, ProviderID: r.ProviderID, URL: hookHost(c.URL),
 	}
 	if rr := r.Rendered; rr != nil {
 		rec.Subject, rec.Text, rec.HTML, rec.Headers = rr.Subject, rr.Text, rr.HTML, rr.Headers
@@ -178,7 +179,7 @@ func (o outcomes) Outcome(ctx context.Context, r *send.Record) error {
 		Type:          t, Shop: c.Shop, Platform: event.PlatformBoomerang,
 		OccurredAt: r.At, ReceivedAt: r.At, Customer: cust,
 		Data: &event.Message{
-			MessageID: c.ID, Channel: c.Channel, Flow: c.Flow, Run: c.Run, Step: c.Step, To: c.To,
+			MessageID: c.ID, Channel: c.Channel, Flow: c.Flow, Run: c.Run, Step: c.Step, Split: c.Split, To: c.To,
 			ProviderID: r.ProviderID, Reason: r.Reason, Code: r.Code,
 		},
 		Source: event.Source{Topic: "sender"},
@@ -222,4 +223,18 @@ func (s lookupsSeam) Lookup(ctx context.Context, c *processor.SendCommand, now t
 		out.Profile = &p
 	}
 	return out, nil
+}
+
+// hookHost is the scheme and host of a webhook step's URL: its path often
+// is the receiver's credential (Zapier's catch hooks), so the outbox does not
+// keep it.
+func hookHost(u string) string {
+	if u == "" {
+		return ""
+	}
+	p, err := url.Parse(u)
+	if err != nil || p.Host == "" {
+		return ""
+	}
+	return p.Scheme + "://" + p.Host
 }

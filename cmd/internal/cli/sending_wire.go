@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -71,6 +72,10 @@ func (r renderer) Render(_ context.Context, c *processor.SendCommand, p *process
 		_ = json.Unmarshal(c.Event, &d.Event)
 	}
 	d.Params = c.Params
+	if s.ReferralURL != "" && c.Customer != "" {
+		d.ReferralCode = referralCode(d.Customer.FirstName, c.Shop, c.Customer)
+		d.ReferralURL = strings.ReplaceAll(s.ReferralURL, "{code}", url.QueryEscape(d.ReferralCode))
+	}
 	if dc := c.Discount; dc != nil {
 		d.DiscountCode = dc.Code
 		d.Discount = &template.Discount{
@@ -130,6 +135,29 @@ func (r renderer) Render(_ context.Context, c *processor.SendCommand, p *process
 		}
 	}
 	return out, nil
+}
+
+// referralCode is a customer's own referral code: up to six letters of the
+// first name and four characters from a hash of the shop and customer, so
+// it is the same in every message. Codes are meant to be shared, so they
+// are not secret.
+func referralCode(firstName, shopID, customer string) string {
+	name := make([]rune, 0, 6)
+	for _, r := range strings.ToUpper(firstName) {
+		if r >= 'A' && r <= 'Z' && len(name) < 6 {
+			name = append(name, r)
+		}
+	}
+	if len(name) == 0 {
+		name = []rune("FRIEND")
+	}
+	h := sha256.Sum256([]byte(shopID + "\x00" + customer))
+	const alphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+	tail := make([]byte, 4)
+	for i := range tail {
+		tail[i] = alphabet[int(h[i])%len(alphabet)]
+	}
+	return string(name) + "-" + string(tail)
 }
 
 // senderName is the name a shop sends under: its From name, else its id.

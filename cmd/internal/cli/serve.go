@@ -240,13 +240,21 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 		if adminToken, err = resolveAdminToken(cfg, role); err != nil {
 			return err
 		}
-		web.MountAPI(srv.Mux, web.APIConfig{Token: adminToken, Outbox: redis.NewOutboxStore(rdb, redis.Keys{}), Shops: func() []string {
-			var ids []string
-			for _, s := range shops.All() {
-				ids = append(ids, s.ID)
-			}
-			return ids
-		}})
+		set, err := loadFlows(cfg.Flows)
+		if err != nil {
+			return err
+		}
+		web.MountAPI(srv.Mux, web.APIConfig{
+			Token: adminToken, Outbox: redis.NewOutboxStore(rdb, redis.Keys{}),
+			Flows: flowsReport(set, shops, redis.NewFlowStats(rdb, redis.Keys{})),
+			Shops: func() []string {
+				var ids []string
+				for _, s := range shops.All() {
+					ids = append(ids, s.ID)
+				}
+				return ids
+			},
+		})
 	}
 
 	runCtx, stopRun := context.WithCancel(ctx)

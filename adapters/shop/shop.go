@@ -104,6 +104,9 @@ type Brand struct {
 type FlowSettings struct {
 	Enabled *bool          `yaml:"enabled" json:"enabled,omitempty"`
 	Params  map[string]any `yaml:"params" json:"params,omitempty"`
+	// Draft runs the flow but keeps its messages in the outbox, rendered
+	// and checked, never sent: an owner tries a flow on live traffic.
+	Draft bool `yaml:"draft" json:"draft,omitempty"`
 }
 
 // Secrets returns the webhook secrets to try, current first.

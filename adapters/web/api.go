@@ -27,6 +27,9 @@ type APIConfig struct {
 	Outbox OutboxLister
 	// Shops lists the shop ids, for requests that name no shop.
 	Shops func() []string
+	// TestSend serves POST /api/v1/test-send (a template with sample data
+	// to the owner's address). Nil: not mounted.
+	TestSend http.Handler
 	// Flows serves GET /api/v1/flows: a shop's flows with their figures
 	// (any JSON value; the caller shapes it). Nil: not mounted.
 	Flows func(ctx context.Context, shop string) (any, error)
@@ -40,6 +43,9 @@ func MountAPI(mux *http.ServeMux, cfg APIConfig) {
 	mux.Handle("GET /api/v1/outbox", bearer(cfg.Token, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		listOutbox(w, r, cfg)
 	})))
+	if cfg.TestSend != nil {
+		mux.Handle("POST /api/v1/test-send", bearer(cfg.Token, cfg.TestSend))
+	}
 	if cfg.Flows != nil {
 		mux.Handle("GET /api/v1/flows", bearer(cfg.Token, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			shop := r.URL.Query().Get("shop")

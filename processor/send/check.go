@@ -42,6 +42,8 @@ type Policy struct {
 	// QuietStart and QuietEnd bound SMS quiet hours in the recipient's
 	// zone, as hours of the day. Defaults 21 and 8.
 	QuietStart, QuietEnd int
+	// Drafts are the flows whose messages stay in the outbox, never sent.
+	Drafts map[string]bool
 }
 
 // Recent is what was sent to the customer on the command's channel: the

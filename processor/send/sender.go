@@ -133,6 +133,9 @@ type Discounts interface {
 // platform's rate limit, an outage).
 var ErrDiscountTemporary = errors.New("discount code not created yet")
 
+// ReasonDraft marks a draft flow's message in the outbox.
+const ReasonDraft = "draft: kept in the outbox, never sent"
+
 // Stats counts sends per flow and split arm (adapters/redis.FlowStats).
 type Stats interface {
 	Sent(ctx context.Context, cmd *processor.SendCommand) error
@@ -254,11 +257,15 @@ func (s *Sender) Handle(ctx context.Context, cmd *processor.SendCommand) error {
 		}
 		return &DeferError{After: d.Until.Sub(now)}
 	}
+	draft := s.cfg.Policy(cmd.Shop).Drafts[cmd.Flow]
 	warning := ""
+	if draft {
+		warning = ReasonDraft
+	}
 	if cmd.Discount != nil {
 		var err error
 		madeUp := true
-		if s.cfg.Discounts != nil {
+		if s.cfg.Discounts != nil && !draft {
 			madeUp, err = s.cfg.Discounts.Ensure(ctx, cmd.Shop, cmd.Discount)
 			switch {
 			case errors.Is(err, ErrDiscountTemporary):
@@ -268,7 +275,7 @@ func (s *Sender) Handle(ctx context.Context, cmd *processor.SendCommand) error {
 				return s.finish(ctx, &Record{Cmd: cmd, Status: StatusFailed, Reason: "discount: " + err.Error(), At: now}, "failed:discount")
 			}
 		}
-		if madeUp {
+		if madeUp && !draft {
 			warning = "warning: discount code " + cmd.Discount.Code + " is made up: the shop has no store API credentials"
 			s.cfg.Logger.Warn("discount code made up: the shop has no store API credentials",
 				zap.String("shop", cmd.Shop), zap.String("message", cmd.ID))
@@ -277,6 +284,14 @@ func (s *Sender) Handle(ctx context.Context, cmd *processor.SendCommand) error {
 	r, err := s.cfg.Renderer.Render(ctx, cmd, profile)
 	if err != nil {
 		return s.finish(ctx, &Record{Cmd: cmd, Status: StatusFailed, Reason: "render: " + err.Error(), At: now}, "failed:render")
+	}
+	if draft {
+		// A draft flow's message: rendered and checked, kept, not sent,
+		// not counted and no smart-sending window opened.
+		if err := s.cfg.Ledger.Set(ctx, cmd.ID, "draft"); err != nil {
+			return err
+		}
+		return s.cfg.Recorder.Record(ctx, &Record{Cmd: cmd, Status: StatusOutbox, Reason: warning, Rendered: r, At: now})
 	}
 	p := s.cfg.Providers[cmd.Channel]
 	if p == nil {

@@ -3,6 +3,7 @@ package send_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -245,4 +246,87 @@ func TestDevOutboxCountsForSmartSending(t *testing.T) {
 	require.NoError(t, s.Handle(context.Background(), mail("r:reminder", 50)))
 	require.NoError(t, s.Handle(context.Background(), mail("r:benefits", 50)))
 	require.Equal(t, []string{"outbox ", "skipped smart_sending"}, b.mem.statuses())
+}
+
+// discountsFake records Ensure calls.
+type discountsFake struct {
+	calls  int
+	madeUp bool
+	err    error
+}
+
+func (d *discountsFake) Ensure(context.Context, string, *processor.Discount) (bool, error) {
+	d.calls++
+	return d.madeUp, d.err
+}
+
+func TestDiscountCodeExistsBeforeTheMessageGoes(t *testing.T) {
+	t.Parallel()
+	b := newSender(t)
+	codes := &discountsFake{}
+	s, err := send.NewSender(send.Config{
+		Profiles: b.mem, Ledger: b.ledger, Suppressions: b.sup, Recents: b.recents, Renderer: b.mem,
+		Recorder: b.mem, Outcomes: b.mem, Discounts: codes,
+		Providers: map[string]send.Provider{event.ChannelEmail: b.email},
+		Policy:    func(string) send.Policy { return send.Policy{Zone: time.UTC} },
+		Now:       func() time.Time { return b.now },
+	})
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	c := mail("r:discount", 50)
+	c.Discount = &processor.Discount{Code: "COMEBACK-7KQ2XW9A", Percent: 10}
+	codes.err = fmt.Errorf("%w: 429", send.ErrDiscountTemporary)
+	require.ErrorIs(t, s.Handle(ctx, c), send.ErrDiscountTemporary, "retried later")
+	require.Equal(t, 0, b.email.calls, "no message without its code")
+	codes.err = nil
+	require.NoError(t, s.Handle(ctx, c), "the retry claims the message again")
+	require.Equal(t, 2, codes.calls)
+	require.Equal(t, 1, b.email.calls)
+	require.Equal(t, []string{"sent "}, b.mem.statuses())
+
+	c2 := mail("r2:discount", 50)
+	c2.Discount = &processor.Discount{Code: "COMEBACK-2", Percent: 10}
+	codes.madeUp = true
+	require.NoError(t, s.Handle(ctx, c2))
+	require.Contains(t, b.mem.statuses()[1], "warning: discount code COMEBACK-2 is made up")
+
+	c3 := mail("r3:discount", 50)
+	c3.Discount = &processor.Discount{Code: "COMEBACK-3", Percent: 10}
+	codes.madeUp, codes.err = false, errors.New("401 unauthorized")
+	require.NoError(t, s.Handle(ctx, c3))
+	require.Contains(t, b.mem.statuses()[2], "failed discount: 401 unauthorized")
+	require.Equal(t, 2, b.email.calls, "a code that cannot be made sends nothing")
+}
+
+func TestDraftFlowsKeepTheirMessages(t *testing.T) {
+	t.Parallel()
+	b := newSender(t)
+	codes := &discountsFake{}
+	s, err := send.NewSender(send.Config{
+		Profiles: b.mem, Ledger: b.ledger, Suppressions: b.sup, Recents: b.recents, Renderer: b.mem,
+		Recorder: b.mem, Outcomes: b.mem, Discounts: codes,
+		Providers: map[string]send.Provider{event.ChannelEmail: b.email},
+		Policy: func(string) send.Policy {
+			return send.Policy{
+				Zone: time.UTC, Drafts: map[string]bool{"f": true},
+				SmartSending: map[string]time.Duration{event.ChannelEmail: 16 * time.Hour},
+			}
+		},
+		Now: func() time.Time { return b.now },
+	})
+	require.NoError(t, err)
+	ctx := context.Background()
+	c := mail("r:draft", 50)
+	c.Discount = &processor.Discount{Code: "SAVE-1", Percent: 10}
+	require.NoError(t, s.Handle(ctx, c))
+	require.NoError(t, s.Handle(ctx, c), "a redelivery")
+	require.Equal(t, 0, b.email.calls, "never sent")
+	require.Equal(t, 0, codes.calls, "no real code for a draft")
+	require.Equal(t, []string{"outbox " + send.ReasonDraft}, b.mem.statuses())
+	require.Empty(t, b.mem.outcomes)
+	other := mail("r2:other", 50)
+	other.Flow = "live"
+	require.NoError(t, s.Handle(ctx, other))
+	require.Equal(t, 1, b.email.calls, "a draft opens no smart-sending window")
 }

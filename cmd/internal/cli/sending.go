@@ -199,9 +199,15 @@ func sendPolicy(shops *shop.Registry) func(string) send.Policy {
 		if !ok {
 			return send.Policy{}
 		}
+		drafts := map[string]bool{}
+		for id, f := range s.Flows {
+			if f.Draft {
+				drafts[id] = true
+			}
+		}
 		return send.Policy{
 			SmartSending: map[string]time.Duration{event.ChannelEmail: s.SmartSending.Email, event.ChannelSMS: s.SmartSending.SMS},
-			Zone:         s.Location(),
+			Zone:         s.Location(), Drafts: drafts,
 		}
 	}
 }

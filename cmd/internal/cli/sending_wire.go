@@ -251,18 +251,18 @@ func (s smsShops) ShopByNumber(to string) (string, string, bool) {
 // real send is, recorded, never sent.
 func newSendWorker(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClient, shops *shop.Registry,
 	signer *web.Signer, secretKey string, publicURL func() string, log *zap.Logger,
-) (*jetstream.Worker, error) {
+) (*jetstream.Worker, *testSender, error) {
 	keys := redis.Keys{}
 	pub := jetstream.NewPublisher(conn.JS)
 	timers, err := redis.NewTimers(redis.TimerConfig{Client: rdb, Keys: keys})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	providers := map[string]send.Provider{}
 	if cfg.SendGridAPIKey != "" {
 		c, err := sendgrid.New(sendgrid.Config{APIKey: cfg.SendGridAPIKey, BaseURL: cfg.SendGridURL, Logger: log.Named("sendgrid")})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		providers[event.ChannelEmail] = sendgridProvider{client: c, shops: shops}
 	}
@@ -272,7 +272,7 @@ func newSendWorker(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 			StatusCallback: strings.TrimRight(publicURL(), "/") + twilio.WebhookPath, Logger: log.Named("twilio"),
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		providers[event.ChannelSMS] = twilioProvider{client: c, shops: shops}
 	}
@@ -281,6 +281,11 @@ func newSendWorker(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 		client: webhookout.New(webhookout.Config{Logger: log.Named("flow-webhooks")}), shops: shops,
 		secret: secretKey, recorder: recorder, now: time.Now,
 	}
+	rend := renderer{shops: shops, signer: signer, publicURL: publicURL, now: time.Now, madeUp: func(id string) bool {
+		sh, ok := shops.Get(id)
+		return !ok || sh.APIToken == ""
+	}}
+	tester := &testSender{shops: shops, renderer: rend, providers: providers, recorder: recorder, now: time.Now}
 	codes := &discounts{shops: shops, shopifyURL: cfg.ShopifyURL, bigcommerceURL: cfg.BigCommerceAPIURL, log: log.Named("discounts")}
 	sender, err := send.NewSender(send.Config{
 		Profiles:     profilesSeam{store: redisstore.New(redis.NewCustomerStore(rdb, keys, timers))},
@@ -288,21 +293,18 @@ func newSendWorker(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 		Lookups:      lookupsSeam{redis.NewSendLookup(rdb, keys, 0)},
 		Suppressions: redis.NewSuppressions(rdb, keys),
 		Recents:      redis.NewRecentSends(rdb, keys),
-		Renderer: renderer{shops: shops, signer: signer, publicURL: publicURL, now: time.Now, madeUp: func(id string) bool {
-			sh, ok := shops.Get(id)
-			return !ok || sh.APIToken == ""
-		}},
-		Discounts: codes,
-		Recorder:  recorder,
-		Outcomes:  outcomes{pub: pub},
-		Providers: providers,
-		Policy:    sendPolicy(shops),
-		Logger:    log.Named("sender"),
+		Renderer:     rend,
+		Discounts:    codes,
+		Recorder:     recorder,
+		Outcomes:     outcomes{pub: pub},
+		Providers:    providers,
+		Policy:       sendPolicy(shops),
+		Logger:       log.Named("sender"),
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
+	w, err := jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
 		Stream: jetstream.StreamOutbox, Durable: senderDurable, FilterSubject: jetstream.SubjectsOutbox,
 		Workers: 8, Logger: log.Named("sender"),
 		Handler: func(ctx context.Context, _ string, data []byte) error {
@@ -316,4 +318,5 @@ func newSendWorker(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 			return sender.Handle(ctx, &c)
 		},
 	})
+	return w, tester, err
 }

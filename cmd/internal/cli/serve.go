@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -207,7 +208,7 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 		if err != nil {
 			return err
 		}
-		sw, err := newSendWorker(cfg, conn, rdb, shops, signer, key, func() string { return publicURL(cfg, srv) }, log)
+		sw, tester, err := newSendWorker(cfg, conn, rdb, shops, signer, key, func() string { return publicURL(cfg, srv) }, log)
 		if err != nil {
 			return err
 		}
@@ -245,7 +246,7 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 			return err
 		}
 		web.MountAPI(srv.Mux, web.APIConfig{
-			Token: adminToken, Outbox: redis.NewOutboxStore(rdb, redis.Keys{}),
+			Token: adminToken, Outbox: redis.NewOutboxStore(rdb, redis.Keys{}), TestSend: http.HandlerFunc(tester.serve),
 			Flows: flowsReport(set, shops, redis.NewFlowStats(rdb, redis.Keys{})),
 			Shops: func() []string {
 				var ids []string

@@ -81,13 +81,13 @@ func TestFlowsList(t *testing.T) {
 		"birthday\t1\tdate.reached\tbuiltin\n" +
 		"browse-abandonment\t1\tproduct.viewed\tbuiltin\n" +
 		"buy-x-get-y\t1\torder.placed\tbuiltin\n" +
-		"cross-sell\t1\tshipment.updated\tbuiltin\n" +
+		"cross-sell\t2\tshipment.updated,order.fulfilled\tbuiltin\n" +
 		"delivery-confirmation\t1\tshipment.updated\tbuiltin\n" +
 		"holiday\t1\tdate.reached\tbuiltin\n" +
 		"order-confirmation\t1\torder.placed\tbuiltin\n" +
-		"post-purchase\t1\tshipment.updated\tbuiltin\n" +
+		"post-purchase\t2\tshipment.updated,order.fulfilled\tbuiltin\n" +
 		"profile-survey\t1\torder.placed\tbuiltin\n" +
-		"satisfaction-survey\t1\tshipment.updated\tbuiltin\n" +
+		"satisfaction-survey\t2\tshipment.updated,order.fulfilled\tbuiltin\n" +
 		"shipping-confirmation\t1\tshipment.updated\tbuiltin\n" +
 		"smart-abandonment\t1\tcheckout.updated\tbuiltin\n" +
 		"welcome-series\t3\tcustomer.created,consent.updated\tbuiltin\n" +

@@ -55,6 +55,7 @@ const (
 	bcSubscriber       = "bigcommerce/testdata/resolve/store_subscriber_created.golden"
 	bcShipment         = "bigcommerce/testdata/resolve/store_shipment_created.golden"
 	wooOrder           = "woocommerce/testdata/golden/order.created.golden"
+	wooCompleted       = "woocommerce/testdata/golden/order.updated.completed.golden"
 )
 
 // Facts of those payloads the scenarios rely on.
@@ -966,6 +967,19 @@ func afterDeliveryScenarios(t *testing.T) []scenario {
 		flows:  []string{postFlow}, email: ann,
 		want: []row{
 			start(3*day, postFlow),
+			send(5*day, postFlow, "tips", "post-purchase-tips"),
+			send(10*day, postFlow, "review", "post-purchase-review"),
+			send(17*day, postFlow, "loyalty", "post-purchase-loyalty"),
+			exit(17*day, postFlow, "completed"),
+		},
+	}, {
+		// WooCommerce reports no delivery: its completed order, plus the
+		// 3-day delivery estimate, stands for it.
+		name:   "post-purchase: a WooCommerce order completed",
+		events: []*event.Event{subscribes(t), payload(t, wooCompleted, event.OrderFulfilled, at(0), to(ann))},
+		flows:  []string{postFlow}, email: ann,
+		want: []row{
+			start(0, postFlow),
 			send(5*day, postFlow, "tips", "post-purchase-tips"),
 			send(10*day, postFlow, "review", "post-purchase-review"),
 			send(17*day, postFlow, "loyalty", "post-purchase-loyalty"),

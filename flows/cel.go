@@ -28,6 +28,10 @@ const (
 	VarShop    = "shop"
 	VarNow     = "now"
 	VarParams  = "params"
+	// VarRecommendations is the list of products recommended for the run's
+	// customer and trigger (id, title, url, image_url, price, currency),
+	// computed only when an expression reads it.
+	VarRecommendations = "recommendations"
 )
 
 // celEnv is the one CEL environment every flow expression compiles in. A
@@ -41,6 +45,7 @@ var celEnv = sync.OnceValues(func() (*cel.Env, error) {
 		cel.Variable(VarShop, obj),
 		cel.Variable(VarNow, cel.TimestampType),
 		cel.Variable(VarParams, obj),
+		cel.Variable(VarRecommendations, cel.ListType(cel.DynType)),
 		cel.OptionalTypes(),
 		cel.CrossTypeNumericComparisons(true),
 		cel.Function("orders_since",

@@ -107,6 +107,13 @@ func (e *Engine) afterCommit(ctx context.Context, tx *txn) error {
 			e.metrics.runs.WithLabelValues(flow, tr).Add(float64(c))
 		}
 	}
+	if o, ok := tx.ev.Data.(*event.Order); ok && tx.ev.Type == event.OrderPlaced && e.cfg.Recommender != nil {
+		// Counted at most once, like conversions: a redelivered order finds
+		// its event applied.
+		if err := e.cfg.Recommender.Observe(ctx, tx.ev.Shop, OrderItems(o), tx.ev.OccurredAt); err != nil {
+			e.cfg.Logger.Warn("counting an order for recommendations failed", zap.String("shop", tx.ev.Shop), zap.Error(err))
+		}
+	}
 	if c := tx.conversion; c != nil && e.cfg.Stats != nil {
 		// Counted at most once: a redelivered order finds its event
 		// applied and counts nothing (a crash right here loses one count).
@@ -163,6 +170,8 @@ type txn struct {
 	// params are in scope before a run exists).
 	trigFlow *flows.Program
 	params   map[string]map[string]any
+	// recs memoizes the recommendations variable per run.
+	recs map[string]any
 	// conversion is the attribution of an order event, counted after the
 	// commit.
 	conversion *Conversion
@@ -320,6 +329,8 @@ func (tx *txn) vars(r *Run, ev map[string]any) map[string]any {
 		"now":     tx.now,
 		"run":     map[string]any{},
 		"params":  map[string]any{},
+		// Evaluated only when an expression reads it.
+		"recommendations": func() any { return tx.recommendations(r) },
 	}
 	if r != nil {
 		v["run"] = runMap(r, tx.triggerMap(r))

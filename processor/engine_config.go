@@ -60,6 +60,9 @@ type Config struct {
 	// Stats, when set, counts flows' conversions (orders attributed to a
 	// message) and may decide split tests.
 	Stats Stats
+	// Recommender, when set, learns from orders and serves the
+	// recommendations variable. Nil: recommendations is always empty.
+	Recommender Recommender
 	// Splits, when set, gives decided split tests' winners.
 	Splits Splits
 	// Dates, when set, keeps the index the daily date.reached job reads.

@@ -106,9 +106,6 @@ func profileMap(p *Profile, now time.Time) map[string]any {
 		}
 	}
 	m["predictions"] = pred
-	// Recommendations come from the recommender (the prediction issue);
-	// until it writes them a cross-sell has nothing to show and skips.
-	m["recommendations"] = []any{}
 	m["segments"] = segments(p, now)
 	return m
 }

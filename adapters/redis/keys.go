@@ -137,3 +137,25 @@ func (k Keys) FlowStats(shop string) string {
 func (k Keys) SplitDecisions(shop string) string {
 	return k.prefix() + ":{f:" + shop + "}:splits"
 }
+
+// Catalogue is a hash of a shop's products: product id to its JSON (title,
+// url, image, price, stock), from product.updated events.
+func (k Keys) Catalogue(shop string) string {
+	return k.prefix() + ":{p:" + shop + "}:catalogue"
+}
+
+// CoPurchase is a hash of how often item was bought with each other item,
+// in a shop. All of a shop's recommender keys share one hash tag.
+func (k Keys) CoPurchase(shop, item string) string {
+	return k.prefix() + ":{r:" + shop + "}:co:" + item
+}
+
+// ItemOrders is a hash of how many orders held each item, in a shop.
+func (k Keys) ItemOrders(shop string) string {
+	return k.prefix() + ":{r:" + shop + "}:items"
+}
+
+// Popularity is a sorted set of items by orders on one day ("20260314").
+func (k Keys) Popularity(shop, day string) string {
+	return k.prefix() + ":{r:" + shop + "}:pop:" + day
+}

@@ -39,6 +39,9 @@ type Config struct {
 	// Daily, when set, runs at the times NextDaily gives and returns the
 	// events the daily jobs emit then (date.reached).
 	Daily func(ctx context.Context, at time.Time) ([]*event.Event, error)
+	// Side, when set, sees each event first and handles those it reports
+	// handled instead of the engine (the catalogue's product events).
+	Side func(ctx context.Context, ev *event.Event) (handled bool, err error)
 	// NextDaily is the first daily-job time after t. Default: the next
 	// midnight UTC.
 	NextDaily func(t time.Time) time.Time
@@ -191,6 +194,15 @@ func midnightAfter(t time.Time) time.Time {
 // reported and skipped, as the DLQ would take it; anything else stops the
 // replay.
 func (d *Driver) handle(ctx context.Context, ev *event.Event) error {
+	if d.cfg.Side != nil {
+		handled, err := d.cfg.Side(ctx, ev)
+		if err != nil {
+			return fmt.Errorf("event %s (%s): %w", ev.ID, ev.Type, err)
+		}
+		if handled {
+			return nil
+		}
+	}
 	err := d.engine.Handle(ctx, ev)
 	if errors.Is(err, processor.ErrPermanent) {
 		d.cfg.Logger.Warn("event refused", zap.String("id", ev.ID), zap.Error(err))
@@ -276,6 +288,9 @@ func (d *Driver) Record(_ context.Context, r *send.Record) error {
 	}
 	if c.Discount != nil {
 		l.Code = c.Discount.Code
+	}
+	for _, p := range c.Products {
+		l.Products = append(l.Products, p.ID)
 	}
 	d.emit(l)
 	return nil

@@ -30,4 +30,6 @@ type Line struct {
 	Until    *time.Time `json:"until,omitempty"`
 	Subject  string     `json:"subject,omitempty"`
 	Code     string     `json:"code,omitempty"`
+	// Products are the ids of the products a message shows.
+	Products []string `json:"products,omitempty"`
 }

@@ -81,7 +81,7 @@ func TestFlowsList(t *testing.T) {
 		"birthday\t1\tdate.reached\tbuiltin\n" +
 		"browse-abandonment\t1\tproduct.viewed\tbuiltin\n" +
 		"buy-x-get-y\t1\torder.placed\tbuiltin\n" +
-		"cross-sell\t2\tshipment.updated,order.fulfilled\tbuiltin\n" +
+		"cross-sell\t3\tshipment.updated,order.fulfilled\tbuiltin\n" +
 		"delivery-confirmation\t1\tshipment.updated\tbuiltin\n" +
 		"holiday\t1\tdate.reached\tbuiltin\n" +
 		"order-confirmation\t1\torder.placed\tbuiltin\n" +

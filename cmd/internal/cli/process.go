@@ -156,8 +156,10 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 		rdb: rdb, keys: keys, pub: pub, now: time.Now, log: log.Named("dates"),
 	}
 	fstats := newFlowStats(redis.NewFlowStats(rdb, keys), log.Named("stats"))
+	catalogue := redis.NewCatalogue(rdb, keys)
 	engine, err := processor.New(processor.Config{
-		Stats: fstats, Splits: fstats, Dates: index, Flows: set, Archive: archive, State: redisstore.New(redis.NewCustomerStore(rdb, keys, timers)),
+		Recommender: newRecommender(redis.NewCoPurchase(rdb, keys), catalogue),
+		Stats:       fstats, Splits: fstats, Dates: index, Flows: set, Archive: archive, State: redisstore.New(redis.NewCustomerStore(rdb, keys, timers)),
 		Timers: timersSeam{timers}, Outbox: jsoutbox.New(pub), Shops: shopsSeam{shops},
 		DiscountKey: []byte(derive(codeKey, "discount-codes")), Logger: log.Named("processor"), Registerer: reg,
 	})
@@ -166,7 +168,7 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 	}
 	worker, err := jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
 		Stream: jetstream.StreamEvents, Durable: processorDurable, FilterSubject: jetstream.SubjectsEvents,
-		Workers: 8, MaxBatch: 16, BatchHandler: eventBatchHandler(engine, jobs), Logger: log.Named("processor"),
+		Workers: 8, MaxBatch: 16, BatchHandler: eventBatchHandler(engine, jobs, catalogueJob{catalogue}), Logger: log.Named("processor"),
 	})
 	if err != nil {
 		return nil, err
@@ -227,7 +229,7 @@ func (p *processing) stop(ctx context.Context) {
 
 // eventBatchHandler decodes EVENTS messages and hands the valid ones to
 // the engine as one batch; a message that cannot be decoded is poison.
-func eventBatchHandler(e *processor.Engine, jobs *datesJob) jetstream.BatchHandler {
+func eventBatchHandler(e *processor.Engine, jobs ...sideJob) jetstream.BatchHandler {
 	return func(ctx context.Context, items []jetstream.BatchItem) []error {
 		errs := make([]error, len(items))
 		evs := make([]*event.Event, 0, len(items))
@@ -242,8 +244,8 @@ func eventBatchHandler(e *processor.Engine, jobs *datesJob) jetstream.BatchHandl
 				errs[i] = fmt.Errorf("%w: %w", jetstream.ErrPermanent, err)
 				continue
 			}
-			if jobs != nil && jobs.handles(&ev) {
-				errs[i] = jobs.run(ctx, &ev)
+			if j := sideJobFor(jobs, &ev); j != nil {
+				errs[i] = j.run(ctx, &ev)
 				continue
 			}
 			evs = append(evs, &ev)
@@ -257,4 +259,14 @@ func eventBatchHandler(e *processor.Engine, jobs *datesJob) jetstream.BatchHandl
 		}
 		return errs
 	}
+}
+
+// sideJobFor is the side job that handles ev, nil for the engine's events.
+func sideJobFor(jobs []sideJob, ev *event.Event) sideJob {
+	for _, j := range jobs {
+		if j.handles(ev) {
+			return j
+		}
+	}
+	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/boomerang-dev/boomerang/adapters/redis"
 	"github.com/boomerang-dev/boomerang/adapters/shop"
 	"github.com/boomerang-dev/boomerang/adapters/web"
+	"github.com/boomerang-dev/boomerang/flows"
 	"github.com/boomerang-dev/boomerang/flows/event"
 	"github.com/boomerang-dev/boomerang/processor"
 	"github.com/boomerang-dev/boomerang/processor/dates"
@@ -35,7 +36,7 @@ const replayKey = "boomerang replay"
 func newReplay(stdio IO) *cobra.Command {
 	var (
 		eventsFile, flowsDir, shopsFile, cpuProfile string
-		until                                       time.Duration
+		until                                       string
 	)
 	cmd := &cobra.Command{
 		Use:   "replay --events FILE [--flows DIR] [--shops FILE] [--until DURATION]",
@@ -67,7 +68,11 @@ reason (docs/flows.md lists the reasons). Without --shops every event is the dem
 				}
 				defer pprof.StopCPUProfile()
 			}
-			return runReplay(c.Context(), stdio, eventsFile, flowsDir, shopsFile, until)
+			d, err := flows.ParseDuration(until)
+			if err != nil || d <= 0 {
+				return &exitError{2, fmt.Errorf("--until %q is not a duration such as 30d, 72h or 2w", until)}
+			}
+			return runReplay(c.Context(), stdio, eventsFile, flowsDir, shopsFile, d.D())
 		},
 	}
 	cmd.Flags().StringVar(&eventsFile, "events", "", "canonical events, one JSON object a line ('-' for standard input)")
@@ -75,7 +80,7 @@ reason (docs/flows.md lists the reasons). Without --shops every event is the dem
 	cmd.Flags().StringVar(&shopsFile, "shops", "", "shops file (default: the demo shop)")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the replay to this file")
 	_ = cmd.Flags().MarkHidden("cpuprofile")
-	cmd.Flags().DurationVar(&until, "until", replay.DefaultUntil, "how long the clock runs after the last event")
+	cmd.Flags().StringVar(&until, "until", "30d", "how long the clock runs after the last event (90s, 72h, 30d, 2w)")
 	return cmd
 }
 
@@ -115,6 +120,29 @@ func runReplay(ctx context.Context, stdio IO, eventsFile, flowsDir, shopsFile st
 	}
 	store := redisstore.New(redis.NewCustomerStore(rdb, keys, timers))
 	index := dateIndexSeam{redis.NewDates(rdb, keys)}
+	// The catalogue and the co-purchase counts are shared by every
+	// customer, and the parts replay at their own pace: so the replay
+	// learns them from the whole file first — the recommendations a store
+	// would have after these orders — and the same on every run.
+	catalogue := redis.NewCatalogue(rdb, keys)
+	co := redis.NewCoPurchase(rdb, keys)
+	cat := catalogueJob{catalogue}
+	for _, ev := range events {
+		switch o := ev.Data.(type) {
+		case *event.Product, *event.ProductRef:
+			if err := cat.run(ctx, ev); err != nil {
+				return err
+			}
+		case *event.Order:
+			if ev.Type == event.OrderPlaced {
+				if err := co.Observe(ctx, ev.Shop, processor.OrderItems(o), ev.OccurredAt); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	recs := learnedRecommender{newRecommender(co, catalogue)}
+	side := func(_ context.Context, ev *event.Event) (bool, error) { return cat.handles(ev), nil }
 	job := &dates.Job{Index: index, Calendar: holidayCalendar(shops, set)}
 	signer, err := web.NewSigner(replayKey)
 	if err != nil {
@@ -136,10 +164,11 @@ func runReplay(ctx context.Context, stdio IO, eventsFile, flowsDir, shopsFile st
 		}
 		drv, err := replay.New(replay.Config{
 			Engine: processor.Config{
-				Flows: set, State: store, Shops: shopsSeam{reg: shops}, Dates: index,
+				Flows: set, State: store, Shops: shopsSeam{reg: shops}, Dates: index, Recommender: recs,
 				DiscountKey: []byte(derive(replayKey, "discount-codes")),
 			},
 			Until:     until,
+			Side:      side,
 			NextDaily: nextMidnight(shops),
 			Daily: func(ctx context.Context, at time.Time) ([]*event.Event, error) {
 				// The shops whose day starts now; this part's customers only.
@@ -323,3 +352,9 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// learnedRecommender serves recommendations and learns nothing more: the
+// replay learned the file's orders before it started.
+type learnedRecommender struct{ *recommender }
+
+func (learnedRecommender) Observe(context.Context, string, []string, time.Time) error { return nil }

@@ -986,7 +986,7 @@ func afterDeliveryScenarios(t *testing.T) []scenario {
 			exit(17*day, postFlow, "completed"),
 		},
 	}, {
-		name:   "cross-sell: nothing to recommend yet",
+		name:   "cross-sell: nothing worth recommending without a catalogue",
 		events: bought(),
 		flows:  []string{crossFlow}, email: ann,
 		want: []row{

@@ -47,8 +47,8 @@ var roleConsumer = map[string][2]string{
 // varRef is a ${VAR} reference in the shops file.
 var varRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
-// metricRef is a Boomerang metric named in an alert expression.
-var metricRef = regexp.MustCompile(`\bboomerang_[a-z0-9_]+`)
+// promDuration is a Prometheus duration such as 5m or 1h30m.
+var promDuration = regexp.MustCompile(`^([0-9]+(ms|s|m|h|d|w|y))+$`)
 
 // problems collects every violation, so one run lists them all.
 type problems []error
@@ -89,6 +89,7 @@ func check(m *manifest, opts checkOptions) []error {
 	checkServices(&p, m)
 	checkScaling(&p, m, roles)
 	checkMonitoring(&p, m, opts)
+	checkDashboards(&p, m, opts)
 	return p
 }
 
@@ -542,8 +543,9 @@ func requiredString(p *problems, name string, u *unstructured.Unstructured, fiel
 
 // checkMonitoring checks the ServiceMonitors and PrometheusRules: the
 // monitor scrapes /metrics of Services that exist, every role's pods are
-// scraped, and every alert has an expression, a severity, a summary, and
-// names only metrics the code exports.
+// scraped, and every alert has an expression, a for: duration, a severity, a
+// summary and a description, and names only metrics the code or a listed
+// exporter exports.
 func checkMonitoring(p *problems, m *manifest, opts checkOptions) {
 	scraped := map[string]bool{} // Deployment key -> scraped
 	for _, sm := range m.custom["ServiceMonitor"] {
@@ -619,12 +621,11 @@ func checkMonitoring(p *problems, m *manifest, opts checkOptions) {
 				expr := requiredString(p, rname, ru, "expr")
 				requiredString(p, rname, ru, "labels", "severity")
 				requiredString(p, rname, ru, "annotations", "summary")
-				for _, metric := range metricRef.FindAllString(expr, -1) {
-					base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(metric, "_bucket"), "_sum"), "_count")
-					if !opts.metrics[base] {
-						p.addf("%s: %s is not a metric the Go code exports", rname, metric)
-					}
+				requiredString(p, rname, ru, "annotations", "description")
+				if f := requiredString(p, rname, ru, "for"); f != "" && !promDuration.MatchString(f) {
+					p.addf("%s: for %q is not a duration", rname, f)
 				}
+				checkExpr(p, rname, expr, opts.metrics)
 			}
 		}
 	}

@@ -169,9 +169,6 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 		}); err != nil {
 			return err
 		}
-		if err := mountProviderWebhooks(srv.Mux, cfg, shops, pub, publicURL(cfg, srv), reg, log); err != nil {
-			return err
-		}
 		fetcher, err := bigcommerce.NewFetcher(bigcommerce.FetcherConfig{APIURL: cfg.BigCommerceAPIURL})
 		if err != nil {
 			return err
@@ -227,6 +224,11 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 				return senderName(s)
 			}
 			return ""
+		}
+		// The providers' callbacks come to the senders, which hold their
+		// keys (deploy/: Service boomerang-send).
+		if err := mountProviderWebhooks(srv.Mux, cfg, shops, pub, publicURL(cfg, srv), reg, log); err != nil {
+			return err
 		}
 		if err := web.MountFeedback(srv.Mux, web.FeedbackConfig{
 			Signer: signer, Publisher: pub, ShopName: shopName, Logger: log.Named("feedback"),

@@ -40,9 +40,9 @@ func TestConformance(t *testing.T) {
 		Topic: bigcommerce.ScopeOrderCreated,
 		Body: []byte(`{"scope":"store/order/created","store_id":"1025646","data":{"type":"order","id":250},` +
 			`"hash":"dd70c0976e06b67aaf671e73f49dcb79230ebf9d","created_at":1561479335,"producer":"stores/{store_hash}"}`),
-		UnknownTopic: "store/product/updated",
-		UnknownBody: []byte(`{"scope":"store/product/updated","store_id":"1025646","data":{"type":"product","id":205},` +
-			`"hash":"c60a7d4e3a5e9b2c9a6c6f5d0c3d2c5f0b1a2b3c","created_at":1561482670,"producer":"stores/{store_hash}"}`),
+		UnknownTopic: "store/category/updated",
+		UnknownBody: []byte(`{"scope":"store/category/updated","store_id":"1025646","data":{"type":"category","id":42},` +
+			`"hash":"dc3a47c15425d2c895dba674f86fe71a8f3b6459","created_at":1561480214,"producer":"stores/{store_hash}"}`),
 	})
 }
 

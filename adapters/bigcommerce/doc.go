@@ -19,7 +19,8 @@
 // order.placed, order.updated, order.paid, order.fulfilled and
 // order.cancelled by status; shipments shipment.updated; customers
 // customer.created and customer.updated; newsletter subscribers
-// consent.updated.
+// consent.updated; products product.updated (store/product/deleted becomes
+// product.deleted without a fetch).
 //
 // Error policy of Resolve, which the worker follows:
 //   - 429 Too Many Requests: Resolve waits the time the API gives (the
@@ -32,9 +33,10 @@
 //     retries with its backoff.
 //   - 404 of the resource a notification names, any other 4xx, and answers
 //     that are not the documented JSON: an error wrapping ErrPermanent; the
-//     worker logs it and drops the message (Term). The one exception is
+//     worker logs it and drops the message (Term). The exceptions are
 //     store/cart/abandoned, whose cart may already be gone: a 404 there still
-//     yields cart.abandoned with the cart id and token.
+//     yields cart.abandoned with the cart id and token; and the product
+//     scopes, where a 404 means the product was deleted: product.deleted.
 //   - A notification that cannot be resolved at all (unknown scope, ids of
 //     the wrong shape) also wraps ErrPermanent.
 package bigcommerce

@@ -51,6 +51,10 @@ func (f *Fetcher) Resolve(ctx context.Context, s *shop.Shop, n *Notification) ([
 	if n.Scope == ScopeAppUninstalled {
 		return []*event.Event{uninstalled(s, n)}, nil
 	}
+	if n.Scope == ScopeProductDeleted {
+		// The id is all there is to say: nothing to fetch.
+		return []*event.Event{b.productDeleted(d.ID, "")}, nil
+	}
 	c, err := f.session(s, n)
 	if err != nil {
 		return nil, err
@@ -76,6 +80,8 @@ func (f *Fetcher) Resolve(ctx context.Context, s *shop.Shop, n *Notification) ([
 		return c.resolveCustomer(ctx, b, d, event.CustomerUpdated)
 	case ScopeSubscriberCreated, ScopeSubscriberUpdated:
 		return c.resolveSubscriber(ctx, b, d)
+	case ScopeProductCreated, ScopeProductUpdated, ScopeProductInventoryUpdated:
+		return c.resolveProduct(ctx, b, d)
 	}
 	return nil, permanentf("scope %.64q is not resolved", n.Scope)
 }

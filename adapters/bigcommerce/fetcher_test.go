@@ -516,7 +516,7 @@ func TestResolveBadInput(t *testing.T) {
 	_, err = b.fetcher.Resolve(t.Context(), b.shop, &bad)
 	require.ErrorIs(t, err, ErrPermanent)
 	unknown := *n
-	unknown.Scope = "store/product/updated"
+	unknown.Scope = "store/category/updated"
 	_, err = b.fetcher.Resolve(t.Context(), b.shop, &unknown)
 	require.ErrorIs(t, err, ErrPermanent)
 	require.Empty(t, b.api.paths())

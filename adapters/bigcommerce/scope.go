@@ -17,6 +17,13 @@ const (
 	ScopeSubscriberCreated  = "store/subscriber/created"
 	ScopeSubscriberUpdated  = "store/subscriber/updated"
 	ScopeAppUninstalled     = "store/app/uninstalled"
+
+	ScopeProductCreated = "store/product/created"
+	ScopeProductUpdated = "store/product/updated"
+	ScopeProductDeleted = "store/product/deleted"
+	// ScopeProductInventoryUpdated fires when a product's own stock level
+	// changes (not for stock tracked by variant, nor for orders).
+	ScopeProductInventoryUpdated = "store/product/inventory/updated"
 )
 
 // scopes maps each used scope to the shape its data must have.
@@ -35,6 +42,12 @@ var scopes = map[string]dataShape{
 	ScopeSubscriberCreated:  shapeNumericID,
 	ScopeSubscriberUpdated:  shapeNumericID,
 	ScopeAppUninstalled:     shapeAny,
+
+	ScopeProductCreated: shapeNumericID,
+	ScopeProductUpdated: shapeNumericID,
+	ScopeProductDeleted: shapeNumericID,
+	// Its data also carries an inventory object; only the id is read.
+	ScopeProductInventoryUpdated: shapeNumericID,
 }
 
 // Scopes lists the scopes Boomerang subscribes to, in a fixed order: the
@@ -46,6 +59,7 @@ func Scopes() []string {
 		ScopeShipmentCreated, ScopeShipmentUpdated,
 		ScopeCustomerCreated, ScopeCustomerUpdated,
 		ScopeSubscriberCreated, ScopeSubscriberUpdated,
+		ScopeProductCreated, ScopeProductUpdated, ScopeProductDeleted, ScopeProductInventoryUpdated,
 		ScopeAppUninstalled,
 	}
 }

@@ -45,7 +45,7 @@ func TestConformance(t *testing.T) {
 		Unsign:       func(req *ingest.Request) { req.Header.Del(shopify.HeaderHMAC) },
 		Topic:        "orders/create",
 		Body:         body,
-		UnknownTopic: "products/update",
-		UnknownBody:  []byte(`{"id": 788032119674292922, "title": "Example T-Shirt"}`),
+		UnknownTopic: "collections/update",
+		UnknownBody:  []byte(`{"id": 482865238, "handle": "smartphones", "title": "Smartphones"}`),
 	})
 }

@@ -64,7 +64,7 @@ func FuzzVerify(f *testing.F) {
 // FuzzNormalize feeds every topic arbitrary bodies: Normalize returns a
 // Result of valid events or one of the sentinel errors, never a panic.
 func FuzzNormalize(f *testing.F) {
-	topicList := append(Topics(), "", "products/update", "ORDERS/CREATE")
+	topicList := append(Topics(), "", "collections/update", "ORDERS/CREATE")
 	for _, name := range sampleNames(f) {
 		body := sample(f, name)
 		for i, topic := range topicList {

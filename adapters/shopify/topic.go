@@ -25,6 +25,9 @@ const (
 	topicFulfillmentsCreate            = "fulfillments/create"
 	topicFulfillmentsUpdate            = "fulfillments/update"
 	topicFulfillmentEventsCreate       = "fulfillment_events/create"
+	topicProductsCreate                = "products/create"
+	topicProductsUpdate                = "products/update"
+	topicProductsDelete                = "products/delete"
 	topicAppUninstalled                = "app/uninstalled"
 	topicCustomersRedact               = "customers/redact"
 	topicCustomersDataRequest          = "customers/data_request"
@@ -54,6 +57,9 @@ var topics = map[string]topicFunc{
 	topicFulfillmentsCreate:            normalizeFulfillment,
 	topicFulfillmentsUpdate:            normalizeFulfillment,
 	topicFulfillmentEventsCreate:       normalizeFulfillmentEvent,
+	topicProductsCreate:                normalizeProduct,
+	topicProductsUpdate:                normalizeProduct,
+	topicProductsDelete:                normalizeProductDelete,
 	topicAppUninstalled:                normalizeAppUninstalled,
 	topicCustomersRedact:               normalizeCustomerRedact,
 	topicCustomersDataRequest:          normalizeCustomerRedact,

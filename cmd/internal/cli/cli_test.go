@@ -80,7 +80,7 @@ func TestNormalizeErrors(t *testing.T) {
 	require.Equal(t, 1, code)
 	require.Contains(t, errOut, "malformed")
 
-	code, out, errOut := run(t, []string{"normalize", "--platform", "shopify", "--topic", "products/create"}, `{"id": 1}`, nil)
+	code, out, errOut := run(t, []string{"normalize", "--platform", "shopify", "--topic", "collections/update"}, `{"id": 1}`, nil)
 	require.Equal(t, 0, code)
 	require.Empty(t, out)
 	require.Contains(t, errOut, "not one Boomerang uses")

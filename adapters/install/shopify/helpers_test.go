@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"github.com/boomerang-dev/boomerang/adapters/vault"
 	"io"
 	"maps"
 	"net/http"
@@ -23,6 +22,7 @@ import (
 	"github.com/boomerang-dev/boomerang/adapters/install/shopify"
 	"github.com/boomerang-dev/boomerang/adapters/redis/redistest"
 	"github.com/boomerang-dev/boomerang/adapters/shop"
+	"github.com/boomerang-dev/boomerang/adapters/vault"
 )
 
 const (

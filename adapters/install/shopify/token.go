@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/boomerang-dev/boomerang/adapters/vault"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/boomerang-dev/boomerang/adapters/vault"
 )
 
 // Token is a shop's offline access token and what renews it.

@@ -159,3 +159,9 @@ func (k Keys) ItemOrders(shop string) string {
 func (k Keys) Popularity(shop, day string) string {
 	return k.prefix() + ":{r:" + shop + "}:pop:" + day
 }
+
+// InstalledShops is a hash of the shops created by app install: shop id to
+// the record's JSON, its credentials sealed.
+func (k Keys) InstalledShops() string {
+	return k.prefix() + ":shops"
+}

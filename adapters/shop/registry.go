@@ -64,6 +64,16 @@ func (r *Registry) Put(s *Shop) {
 	r.byDomain[domainKey(s.Platform, s.Domain)] = s
 }
 
+// Delete removes a shop.
+func (r *Registry) Delete(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if old, ok := r.byID[id]; ok {
+		delete(r.byDomain, domainKey(old.Platform, old.Domain))
+		delete(r.byID, id)
+	}
+}
+
 // All lists the shops sorted by id.
 func (r *Registry) All() []*Shop {
 	r.mu.RLock()

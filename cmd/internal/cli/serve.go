@@ -23,6 +23,7 @@ import (
 	"github.com/boomerang-dev/boomerang/adapters/shop"
 	"github.com/boomerang-dev/boomerang/adapters/shopify"
 	"github.com/boomerang-dev/boomerang/adapters/storefront"
+	"github.com/boomerang-dev/boomerang/adapters/vault"
 	"github.com/boomerang-dev/boomerang/adapters/web"
 	"github.com/boomerang-dev/boomerang/adapters/woocommerce"
 )
@@ -224,6 +225,23 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 				return senderName(s)
 			}
 			return ""
+		}
+		// Shops created by app install: served by every role with Redis,
+		// installed through the send role (it holds the secret key).
+		keyring, err := vault.NewKeyring(vault.Key{Secret: key})
+		if err != nil {
+			return err
+		}
+		store := redis.NewShopStore(rdb, redis.Keys{}, keyring)
+		fromFile := map[string]bool{}
+		for _, s := range shops.All() {
+			fromFile[s.ID] = true
+		}
+		if err := installedShops(ctx, store, shops, fromFile, log.Named("shops")); err != nil {
+			return err
+		}
+		if err := mountInstall(srv.Mux, cfg, rdb, keyring, shopSaver{store: store, reg: shops}, key, publicURL(cfg, srv), log); err != nil {
+			return err
 		}
 		// The providers' callbacks come to the senders, which hold their
 		// keys (deploy/: Service boomerang-send).

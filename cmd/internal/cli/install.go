@@ -1,0 +1,170 @@
+package cli
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+	"go.uber.org/zap"
+
+	"github.com/boomerang-dev/boomerang/adapters/install/bigcommerce"
+	"github.com/boomerang-dev/boomerang/adapters/install/shopify"
+	"github.com/boomerang-dev/boomerang/adapters/install/woocommerce"
+	"github.com/boomerang-dev/boomerang/adapters/redis"
+	"github.com/boomerang-dev/boomerang/adapters/shop"
+	"github.com/boomerang-dev/boomerang/adapters/vault"
+)
+
+// installedRefresh is how often a role reloads the shops app install
+// created, so a shop installed through one replica is served by all.
+const installedRefresh = 30 * time.Second
+
+// installedShops loads the shops app install created into the registry,
+// now and every installedRefresh until ctx ends. A shop of the shops file
+// keeps its file record.
+func installedShops(ctx context.Context, store *redis.ShopStore, reg *shop.Registry, fromFile map[string]bool, log *zap.Logger) error {
+	load := func(ctx context.Context) error {
+		all, err := store.All(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range all {
+			if !fromFile[s.ID] {
+				reg.Put(s)
+			}
+		}
+		return nil
+	}
+	if err := load(ctx); err != nil {
+		return err
+	}
+	go func() {
+		t := time.NewTicker(installedRefresh)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := load(ctx); err != nil {
+					log.Warn("reloading installed shops", zap.Error(err))
+				}
+			}
+		}
+	}()
+	return nil
+}
+
+// shopSaver saves an installed shop and serves it at once.
+type shopSaver struct {
+	store *redis.ShopStore
+	reg   *shop.Registry
+}
+
+func (s shopSaver) Save(ctx context.Context, sh *shop.Shop) error {
+	if old, ok := s.reg.Get(sh.ID); ok {
+		keepSettings(sh, old)
+	}
+	if err := s.store.Save(ctx, sh); err != nil {
+		return err
+	}
+	s.reg.Put(sh)
+	return nil
+}
+
+// keepSettings carries a reinstalled shop's owner settings over: an
+// install knows the platform's side (domain, credentials, zone), not the
+// flows, brand and sending choices made since.
+func keepSettings(sh, old *shop.Shop) {
+	if sh.Flows == nil {
+		sh.Flows = old.Flows
+	}
+	if sh.Brand == (shop.Brand{}) {
+		sh.Brand = old.Brand
+	}
+	if sh.SmartSending == (shop.SmartSending{}) {
+		sh.SmartSending = old.SmartSending
+	}
+	if sh.SMS == (shop.SMSSender{}) {
+		sh.SMS = old.SMS
+	}
+	if sh.Email.Address == "" {
+		sh.Email.Address = old.Email.Address
+	}
+	if sh.Email.From == "" {
+		sh.Email.From = old.Email.From
+	}
+	if sh.Attribution == (shop.Attribution{}) {
+		sh.Attribution = old.Attribution
+	}
+	if sh.ReferralURL == "" {
+		sh.ReferralURL = old.ReferralURL
+	}
+	if sh.FlowWebhookSecret == "" {
+		sh.FlowWebhookSecret = old.FlowWebhookSecret
+	}
+}
+
+// shopUninstaller marks an uninstalled shop and stops serving it: its
+// webhooks get 404 and its messages are not sent. Stopping its runs and
+// timers at once and the redact requests are the app-install issue's next
+// step.
+type shopUninstaller struct {
+	store *redis.ShopStore
+	reg   *shop.Registry
+}
+
+func (u shopUninstaller) Uninstall(ctx context.Context, shopID string) error {
+	s, ok := u.reg.Get(shopID)
+	if !ok {
+		return nil
+	}
+	if err := u.store.MarkUninstalled(ctx, s); err != nil {
+		return err
+	}
+	u.reg.Delete(shopID)
+	return nil
+}
+
+// mountInstall mounts the app installs: Shopify with
+// BOOMERANG_SHOPIFY_API_KEY and …_API_SECRET, BigCommerce with
+// BOOMERANG_BIGCOMMERCE_CLIENT_ID and …_CLIENT_SECRET, WooCommerce always
+// (its key grant needs no app credentials).
+func mountInstall(mux *http.ServeMux, cfg *Config, rdb goredis.UniversalClient, keyring *vault.Keyring,
+	saver shopSaver, secretKey, publicURL string, log *zap.Logger,
+) error {
+	if err := woocommerce.Mount(mux, woocommerce.Config{
+		PublicURL: publicURL, SecretKey: []byte(secretKey), States: woocommerce.NewRedisStates(rdb, redis.DefaultPrefix),
+		Saver: saver, Logger: log.Named("woocommerce-install"),
+	}); err != nil {
+		return err
+	}
+	if cfg.BigCommerceClientID != "" && cfg.BigCommerceClientSecret != "" {
+		if err := bigcommerce.Mount(mux, bigcommerce.Config{
+			ClientID: cfg.BigCommerceClientID, ClientSecret: cfg.BigCommerceClientSecret, PublicURL: publicURL,
+			LoginURL: cfg.BigCommerceLoginURL, APIURL: cfg.BigCommerceAPIURL, Saver: saver,
+			Uninstaller: shopUninstaller{store: saver.store, reg: saver.reg}, SecretKey: []byte(secretKey),
+			Logger: log.Named("bigcommerce-install"),
+		}); err != nil {
+			return err
+		}
+	}
+	if cfg.ShopifyAPIKey == "" || cfg.ShopifyAPISecret == "" {
+		return nil
+	}
+	client, err := shopify.NewClient(shopify.ClientConfig{
+		APIKey: cfg.ShopifyAPIKey, APISecret: cfg.ShopifyAPISecret, ShopURL: cfg.ShopifyURL, Logger: log.Named("shopify-install"),
+	})
+	if err != nil {
+		return err
+	}
+	tokens, err := shopify.NewRedisTokenStore(rdb, redis.DefaultPrefix+":install", keyring)
+	if err != nil {
+		return err
+	}
+	return shopify.Mount(mux, shopify.Config{
+		Client: client, PublicURL: publicURL, States: shopify.NewRedisStates(rdb, redis.DefaultPrefix+":install"),
+		Tokens: tokens, Saver: saver, Logger: log.Named("shopify-install"),
+	})
+}

@@ -1,0 +1,143 @@
+package cli_test
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/boomerang-dev/boomerang/adapters/install/shopify"
+	"github.com/boomerang-dev/boomerang/cmd/internal/cli"
+)
+
+// fakeShopifyAdmin answers the token endpoint and the GraphQL calls an
+// install makes, for one app.
+type fakeShopifyAdmin struct {
+	mu   sync.Mutex
+	subs []string
+}
+
+func (f *fakeShopifyAdmin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/admin/oauth/access_token"):
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		if body["client_id"] != "app-key" || body["client_secret"] != "app-secret" || body["code"] != "code-1" {
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = io.WriteString(w, `{"error":"invalid_request"}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"access_token":"shpat_e2e","scope":"`+strings.Join(shopify.DefaultScopes, ",")+
+			`","expires_in":3600,"refresh_token":"shprt_e2e","refresh_token_expires_in":7776000}`)
+	case strings.HasSuffix(r.URL.Path, "/graphql.json"):
+		var req struct {
+			Query     string         `json:"query"`
+			Variables map[string]any `json:"variables"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&req)
+		switch {
+		case strings.Contains(req.Query, "webhookSubscriptionCreate("):
+			topic, _ := req.Variables["topic"].(string)
+			f.subs = append(f.subs, topic)
+			_, _ = io.WriteString(w, `{"data":{"webhookSubscriptionCreate":{"webhookSubscription":{"id":"gid://shopify/WebhookSubscription/`+
+				strconv.Itoa(len(f.subs))+`","topic":"`+topic+`","uri":"x","format":"JSON"},"userErrors":[]}}}`)
+		case strings.Contains(req.Query, "webhookSubscriptions("):
+			_, _ = io.WriteString(w, `{"data":{"webhookSubscriptions":{"nodes":[],"pageInfo":{"hasNextPage":false,"endCursor":null}}}}`)
+		case strings.Contains(req.Query, "shop {"):
+			_, _ = io.WriteString(w, `{"data":{"shop":{"name":"Acme","email":"owner@acme.example","contactEmail":"hello@acme.example","ianaTimezone":"Europe/Berlin"}}}`)
+		default:
+			_, _ = io.WriteString(w, `{"errors":[{"message":"unknown"}]}`)
+		}
+	default:
+		w.WriteHeader(http.StatusNotFound)
+	}
+}
+
+// An install through serve makes a shop whose webhooks are accepted at once.
+func TestServeInstallsAShopifyShop(t *testing.T) {
+	t.Parallel()
+	fake := &fakeShopifyAdmin{}
+	admin := httptest.NewServer(fake)
+	t.Cleanup(admin.Close)
+	dir := t.TempDir()
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() {
+		done <- cli.Run(ctx, []string{"serve", "--http-addr", "127.0.0.1:0", "--data-dir", dir, "--log-level", "warn"}, cli.IO{
+			Stdout: syncBuffer{pw}, Stderr: io.Discard,
+			Getenv: env(map[string]string{
+				"BOOMERANG_SHOPIFY_API_KEY": "app-key", "BOOMERANG_SHOPIFY_API_SECRET": "app-secret",
+				"BOOMERANG_SHOPIFY_URL": admin.URL + "/{shop}",
+			}),
+		})
+		_ = pw.Close()
+	}()
+	base := readBanner(t, pr)["url"]
+	require.Eventually(t, func() bool { return status(t, http.MethodGet, base+"/readyz", nil, nil) == http.StatusOK },
+		20*time.Second, 20*time.Millisecond)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(path string, q url.Values) *http.Response {
+		q.Set("timestamp", strconv.FormatInt(time.Now().Unix(), 10))
+		q.Set("hmac", shopify.SignQuery("app-secret", q))
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path+"?"+q.Encode(), nil)
+		require.NoError(t, err)
+		resp, err := client.Do(req)
+		require.NoError(t, err)
+		_ = resp.Body.Close()
+		return resp
+	}
+	const domain = "acme.myshopify.com"
+	hook := func() int {
+		body := []byte(`{"id":820982911946154508,"email":"jon@example.com","updated_at":"2026-03-14T12:00:00Z","created_at":"2026-03-14T12:00:00Z","line_items":[]}`)
+		mac := hmac.New(sha256.New, []byte("app-secret"))
+		mac.Write(body)
+		h := http.Header{}
+		h.Set("X-Shopify-Topic", "orders/create")
+		h.Set("X-Shopify-Shop-Domain", domain)
+		h.Set("X-Shopify-Webhook-Id", "w-1")
+		h.Set("X-Shopify-Hmac-Sha256", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+		return status(t, http.MethodPost, base+"/webhooks/shopify", h, body)
+	}
+	require.Equal(t, http.StatusNotFound, hook(), "not installed yet")
+
+	resp := get(shopify.InstallPath, url.Values{"shop": {domain}})
+	require.Equal(t, http.StatusFound, resp.StatusCode)
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	require.NoError(t, err)
+	require.Equal(t, "/"+domain+"/admin/oauth/authorize", loc.Path)
+	state := loc.Query().Get("state")
+	require.NotEmpty(t, state)
+
+	resp = get(shopify.CallbackPath, url.Values{"shop": {domain}, "code": {"code-1"}, "state": {state}})
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Contains(t, fake.subs, "ORDERS_CREATE", "webhooks subscribed")
+	require.Equal(t, http.StatusOK, hook(), "the installed shop's webhooks are accepted")
+
+	resp = get(shopify.CallbackPath, url.Values{"shop": {domain}, "code": {"code-1"}, "state": {state}})
+	require.Equal(t, http.StatusForbidden, resp.StatusCode, "a replayed callback is refused")
+
+	cancel()
+	select {
+	case code := <-done:
+		require.Equal(t, 0, code)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}

@@ -55,7 +55,9 @@ func (s *ShopStore) MarkUninstalled(ctx context.Context, sh *shop.Shop) error {
 }
 
 func (s *ShopStore) put(ctx context.Context, sh *shop.Shop, uninstalled bool) error {
-	sec, err := json.Marshal(shopSecrets{
+	// Marshalled only to be sealed on the next line: never stored or logged
+	// in the clear.
+	sec, err := json.Marshal(shopSecrets{ //nolint:gosec // sealed before it leaves this function
 		WebhookSecret: sh.WebhookSecret, PreviousWebhookSecret: sh.PreviousWebhookSecret, HeaderSecret: sh.HeaderSecret,
 		APIToken: sh.APIToken, FlowWebhookSecret: sh.FlowWebhookSecret,
 	})

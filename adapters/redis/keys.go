@@ -165,3 +165,8 @@ func (k Keys) Popularity(shop, day string) string {
 func (k Keys) InstalledShops() string {
 	return k.prefix() + ":shops"
 }
+
+// UninstalledShops is a set of the ids of shops whose app was uninstalled.
+func (k Keys) UninstalledShops() string {
+	return k.prefix() + ":shops:uninstalled"
+}

@@ -72,7 +72,12 @@ func (s *ShopStore) put(ctx context.Context, sh *shop.Shop, uninstalled bool) er
 	if err != nil {
 		return err
 	}
-	if err := s.client.HSet(ctx, s.keys.InstalledShops(), sh.ID, b).Err(); err != nil {
+	pipe := s.client.Pipeline() // two keys, two slots in a cluster: not a transaction
+	pipe.HSet(ctx, s.keys.InstalledShops(), sh.ID, b)
+	if !uninstalled {
+		pipe.SRem(ctx, s.keys.UninstalledShops(), sh.ID) // a reinstall
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("saving shop %s: %w", sh.ID, err)
 	}
 	return nil
@@ -85,6 +90,13 @@ func (s *ShopStore) All(ctx context.Context) ([]*shop.Shop, error) {
 	m, err := s.client.HGetAll(ctx, s.keys.InstalledShops()).Result()
 	if err != nil {
 		return nil, fmt.Errorf("reading installed shops: %w", err)
+	}
+	gone, err := s.client.SMembers(ctx, s.keys.UninstalledShops()).Result()
+	if err != nil {
+		return nil, fmt.Errorf("reading uninstalled shops: %w", err)
+	}
+	for _, id := range gone {
+		delete(m, id) // uninstalled through the platform's webhook (Eraser.StopShop)
 	}
 	out := make([]*shop.Shop, 0, len(m))
 	for id, v := range m {

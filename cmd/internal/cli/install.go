@@ -144,7 +144,7 @@ func mountInstall(mux *http.ServeMux, cfg *Config, rdb goredis.UniversalClient, 
 		if err := bigcommerce.Mount(mux, bigcommerce.Config{
 			ClientID: cfg.BigCommerceClientID, ClientSecret: cfg.BigCommerceClientSecret, PublicURL: publicURL,
 			LoginURL: cfg.BigCommerceLoginURL, APIURL: cfg.BigCommerceAPIURL, Saver: saver,
-			Uninstaller: shopUninstaller{store: saver.store, reg: saver.reg}, SecretKey: []byte(secretKey),
+			Uninstaller: shopUninstaller(saver), SecretKey: []byte(secretKey),
 			Logger: log.Named("bigcommerce-install"),
 		}); err != nil {
 			return err

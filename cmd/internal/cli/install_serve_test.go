@@ -93,7 +93,7 @@ func TestServeInstallsAShopifyShop(t *testing.T) {
 	require.Eventually(t, func() bool { return status(t, http.MethodGet, base+"/readyz", nil, nil) == http.StatusOK },
 		20*time.Second, 20*time.Millisecond)
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	get := func(path string, q url.Values) *http.Response {
+	get := func(path string, q url.Values) (int, http.Header) {
 		q.Set("timestamp", strconv.FormatInt(time.Now().Unix(), 10))
 		q.Set("hmac", shopify.SignQuery("app-secret", q))
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path+"?"+q.Encode(), nil)
@@ -101,7 +101,7 @@ func TestServeInstallsAShopifyShop(t *testing.T) {
 		resp, err := client.Do(req)
 		require.NoError(t, err)
 		_ = resp.Body.Close()
-		return resp
+		return resp.StatusCode, resp.Header
 	}
 	const domain = "acme.myshopify.com"
 	hook := func() int {
@@ -117,26 +117,26 @@ func TestServeInstallsAShopifyShop(t *testing.T) {
 	}
 	require.Equal(t, http.StatusNotFound, hook(), "not installed yet")
 
-	resp := get(shopify.InstallPath, url.Values{"shop": {domain}})
-	require.Equal(t, http.StatusFound, resp.StatusCode)
-	loc, err := url.Parse(resp.Header.Get("Location"))
+	code, header := get(shopify.InstallPath, url.Values{"shop": {domain}})
+	require.Equal(t, http.StatusFound, code)
+	loc, err := url.Parse(header.Get("Location"))
 	require.NoError(t, err)
 	require.Equal(t, "/"+domain+"/admin/oauth/authorize", loc.Path)
 	state := loc.Query().Get("state")
 	require.NotEmpty(t, state)
 
-	resp = get(shopify.CallbackPath, url.Values{"shop": {domain}, "code": {"code-1"}, "state": {state}})
-	require.Equal(t, http.StatusOK, resp.StatusCode)
+	code, _ = get(shopify.CallbackPath, url.Values{"shop": {domain}, "code": {"code-1"}, "state": {state}})
+	require.Equal(t, http.StatusOK, code)
 	require.Contains(t, fake.subs, "ORDERS_CREATE", "webhooks subscribed")
 	require.Equal(t, http.StatusOK, hook(), "the installed shop's webhooks are accepted")
 
-	resp = get(shopify.CallbackPath, url.Values{"shop": {domain}, "code": {"code-1"}, "state": {state}})
-	require.Equal(t, http.StatusForbidden, resp.StatusCode, "a replayed callback is refused")
+	code, _ = get(shopify.CallbackPath, url.Values{"shop": {domain}, "code": {"code-1"}, "state": {state}})
+	require.Equal(t, http.StatusForbidden, code, "a replayed callback is refused")
 
 	cancel()
 	select {
-	case code := <-done:
-		require.Equal(t, 0, code)
+	case exit := <-done:
+		require.Equal(t, 0, exit)
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not stop")
 	}

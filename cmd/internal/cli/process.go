@@ -168,7 +168,8 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 	}
 	worker, err := jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
 		Stream: jetstream.StreamEvents, Durable: processorDurable, FilterSubject: jetstream.SubjectsEvents,
-		Workers: 8, MaxBatch: 16, BatchHandler: eventBatchHandler(engine, jobs, catalogueJob{catalogue}), Logger: log.Named("processor"),
+		Workers: 8, MaxBatch: 16, BatchHandler: eventBatchHandler(engine, jobs, catalogueJob{catalogue},
+			redactJob{eraser: redis.NewEraser(rdb, keys, timers), shops: shops, log: log.Named("redact")}), Logger: log.Named("processor"),
 	})
 	if err != nil {
 		return nil, err

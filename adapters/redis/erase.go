@@ -1,0 +1,212 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// Eraser carries out uninstall and redact requests (ARCHITECTURE.md
+// invariant 10): it stops a shop's runs and timers, and erases a customer's
+// or a whole shop's data. It keeps the suppression list, so an address that
+// opted out is never mailed again, and the aggregate figures (co-purchase
+// counts, flow statistics hold no personal data) until the shop itself is
+// erased.
+type Eraser struct {
+	client goredis.UniversalClient
+	keys   Keys
+	timers *Timers
+}
+
+// NewEraser returns the eraser on client.
+func NewEraser(client goredis.UniversalClient, keys Keys, timers *Timers) *Eraser {
+	return &Eraser{client: client, keys: keys, timers: timers}
+}
+
+// stopRuns cancels the timers of a customer's active runs and removes the
+// runs; it returns how many it stopped.
+func (e *Eraser) stopRuns(ctx context.Context, shop, customer string) (int, error) {
+	runs, err := e.client.HGetAll(ctx, e.keys.CustomerRuns(shop, customer)).Result()
+	if err != nil {
+		return 0, fmt.Errorf("reading runs: %w", err)
+	}
+	var ids []string
+	for _, raw := range runs {
+		var r struct {
+			Wait *struct {
+				TimerID string `json:"timer_id"`
+			} `json:"wait"`
+		}
+		if json.Unmarshal([]byte(raw), &r) == nil && r.Wait != nil && r.Wait.TimerID != "" {
+			ids = append(ids, r.Wait.TimerID)
+		}
+	}
+	if len(ids) > 0 {
+		if err := e.timers.CancelMany(ctx, ids); err != nil {
+			return 0, err
+		}
+	}
+	if err := e.client.Del(ctx, e.keys.CustomerRuns(shop, customer)).Err(); err != nil {
+		return 0, fmt.Errorf("removing runs: %w", err)
+	}
+	return len(runs), nil
+}
+
+// EraseCustomer removes everything Boomerang keeps about one customer of a
+// shop: profile, runs (their timers cancelled), history, recent sends,
+// idempotency records, date-index entries and outbox messages. to lists
+// the customer's addresses, whose outbox messages go too.
+func (e *Eraser) EraseCustomer(ctx context.Context, shop, customer string, to []string) error {
+	if _, err := e.stopRuns(ctx, shop, customer); err != nil {
+		return err
+	}
+	// Every key of the customer shares its hash tag.
+	if err := e.unlinkMatching(ctx, e.keys.prefix()+":"+e.keys.customerTag(shop, customer)+":*"); err != nil {
+		return err
+	}
+	if err := e.client.SRem(ctx, e.keys.ShopCustomers(shop), customer).Err(); err != nil {
+		return fmt.Errorf("removing from the shop's customers: %w", err)
+	}
+	if err := e.forgetDates(ctx, shop, map[string]bool{customer: true}); err != nil {
+		return err
+	}
+	return e.forgetOutbox(ctx, shop, to)
+}
+
+// StopShop stops every run of a shop and cancels its timers (the app was
+// uninstalled), keeping the data until the shop is redacted, and marks the
+// shop uninstalled. It returns how many runs it stopped.
+func (e *Eraser) StopShop(ctx context.Context, shop string) (int, error) {
+	if err := e.client.SAdd(ctx, e.keys.UninstalledShops(), shop).Err(); err != nil {
+		return 0, fmt.Errorf("marking the shop uninstalled: %w", err)
+	}
+	stopped := 0
+	err := e.eachCustomer(ctx, shop, func(c string) error {
+		n, err := e.stopRuns(ctx, shop, c)
+		stopped += n
+		return err
+	})
+	return stopped, err
+}
+
+// EraseShop removes all of a shop's data: every customer's, its date index,
+// catalogue, co-purchase counts, flow figures, outbox, suppression list and
+// installed record.
+func (e *Eraser) EraseShop(ctx context.Context, shop string) error {
+	if _, err := e.StopShop(ctx, shop); err != nil {
+		return err
+	}
+	err := e.eachCustomer(ctx, shop, func(c string) error {
+		return e.unlinkMatching(ctx, e.keys.prefix()+":"+e.keys.customerTag(shop, c)+":*")
+	})
+	if err != nil {
+		return err
+	}
+	p := e.keys.prefix()
+	for _, pattern := range []string{
+		p + ":{d:" + shop + "}:*", p + ":{s:" + shop + "}:*", p + ":{p:" + shop + "}:*",
+		p + ":{r:" + shop + "}:*", p + ":{f:" + shop + "}:*", p + ":{o:" + shop + "}:*",
+	} {
+		if err := e.unlinkMatching(ctx, pattern); err != nil {
+			return err
+		}
+	}
+	return e.client.HDel(ctx, e.keys.InstalledShops(), shop).Err()
+}
+
+func (e *Eraser) eachCustomer(ctx context.Context, shop string, fn func(string) error) error {
+	return NewDates(e.client, e.keys).Customers(ctx, shop, func(keys []string) error {
+		for _, c := range keys {
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// unlinkMatching removes the keys matching pattern (SCAN, then UNLINK in
+// batches).
+func (e *Eraser) unlinkMatching(ctx context.Context, pattern string) error {
+	iter := e.client.Scan(ctx, 0, pattern, 500).Iterator()
+	batch := make([]string, 0, 500)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		for _, k := range batch {
+			// One key a call: in a Redis Cluster the keys may span slots.
+			if err := e.client.Unlink(ctx, k).Err(); err != nil {
+				return fmt.Errorf("erasing %s: %w", k, err)
+			}
+		}
+		batch = batch[:0]
+		return nil
+	}
+	for iter.Next(ctx) {
+		batch = append(batch, iter.Val())
+		if len(batch) == cap(batch) {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := iter.Err(); err != nil {
+		return fmt.Errorf("finding keys to erase: %w", err)
+	}
+	return flush()
+}
+
+// forgetDates removes the customers from every day of the shop's date
+// index.
+func (e *Eraser) forgetDates(ctx context.Context, shop string, customers map[string]bool) error {
+	iter := e.client.Scan(ctx, 0, e.keys.prefix()+":{d:"+shop+"}:dates:*", 500).Iterator()
+	for iter.Next(ctx) {
+		key := iter.Val()
+		members, err := e.client.SMembers(ctx, key).Result()
+		if err != nil {
+			return err
+		}
+		for _, m := range members {
+			if _, c, ok := strings.Cut(m, "|"); ok && customers[c] {
+				if err := e.client.SRem(ctx, key, m).Err(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return iter.Err()
+}
+
+// forgetOutbox removes the outbox messages sent to any of the addresses.
+func (e *Eraser) forgetOutbox(ctx context.Context, shop string, to []string) error {
+	if len(to) == 0 {
+		return nil
+	}
+	want := map[string]bool{}
+	for _, a := range to {
+		want[strings.ToLower(strings.TrimSpace(a))] = true
+	}
+	msgs, err := e.client.HGetAll(ctx, e.keys.OutboxMessages(shop)).Result()
+	if err != nil {
+		return fmt.Errorf("reading the outbox: %w", err)
+	}
+	for id, raw := range msgs {
+		var m struct {
+			To string `json:"to"`
+		}
+		if json.Unmarshal([]byte(raw), &m) != nil || !want[strings.ToLower(m.To)] {
+			continue
+		}
+		pipe := e.client.TxPipeline()
+		pipe.HDel(ctx, e.keys.OutboxMessages(shop), id)
+		pipe.ZRem(ctx, e.keys.Outbox(shop), id)
+		if _, err := pipe.Exec(ctx); err != nil {
+			return fmt.Errorf("erasing an outbox message: %w", err)
+		}
+	}
+	return nil
+}

@@ -60,6 +60,7 @@ func newRoot(stdio IO) *cobra.Command {
 		newFlows(stdio),
 		newRender(stdio),
 		newPredict(stdio),
+		newRecommend(stdio),
 		newReplay(stdio),
 		newExplain(stdio),
 		newVersion(stdio),

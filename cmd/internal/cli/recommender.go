@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"math"
 	"sort"
 	"sync"
 	"time"
@@ -11,16 +10,13 @@ import (
 	"github.com/boomerang-dev/boomerang/adapters/redis"
 	"github.com/boomerang-dev/boomerang/flows/event"
 	"github.com/boomerang-dev/boomerang/processor"
+	"github.com/boomerang-dev/boomerang/processor/recommend"
 )
 
-// Recommendation settings (docs/recommendations.md).
+// Recommendation settings (docs/recommendations.md). Pairs are weighed by
+// recommend.Weight, the rule the evaluated model uses (support floor 2,
+// confidence damped by the candidate's popularity, shrinkage of rare pairs).
 const (
-	// coFloor is the support floor: a pair bought together fewer times is
-	// noise, however high its lift.
-	coFloor = 2
-	// coShrink shrinks the similarity of rarely seen pairs towards zero:
-	// co / (co + coShrink).
-	coShrink = 5.0
 	// popularWindow and popularCache: popularity over 90 days, recomputed
 	// every 10 minutes per shop.
 	popularWindow = 90
@@ -29,10 +25,10 @@ const (
 )
 
 // recommender serves the engine's recommendations from the co-purchase
-// counts and the catalogue in Redis: item-to-item cosine similarity with a
-// support floor and shrinkage, summed over the query items; only products
-// the catalogue knows with an image and in stock; padded with the shop's
-// best sellers of 90 days.
+// counts and the catalogue in Redis: recommend.Weight summed over the query
+// items (the rule that beat the baselines, docs/recommendations.md); only
+// products the catalogue knows with an image and in stock; padded with the
+// shop's best sellers of 90 days.
 type recommender struct {
 	co        *redis.CoPurchase
 	catalogue *redis.Catalogue
@@ -71,13 +67,13 @@ func (r *recommender) Recommend(ctx context.Context, shop string, query, exclude
 		}
 		scores := map[string]float64{}
 		for _, q := range query {
-			nq := float64(orders[q])
 			for c, n := range co[q] {
-				if skip[c] || n < coFloor || nq == 0 || orders[c] == 0 {
+				if skip[c] {
 					continue
 				}
-				cos := float64(n) / math.Sqrt(nq*float64(orders[c]))
-				scores[c] += cos * float64(n) / (float64(n) + coShrink)
+				if w := recommend.Weight(recommend.Config{}, n, orders[q], orders[c]); w > 0 {
+					scores[c] += w
+				}
 			}
 		}
 		for id, s := range scores {

@@ -316,9 +316,13 @@ type DateEvent struct {
 
 // Prediction is the data of prediction.updated.
 type Prediction struct {
-	PAlive              float64    `json:"p_alive"`
-	ChurnRisk           float64    `json:"churn_risk"`
-	ChurnBand           string     `json:"churn_band"`
+	PAlive    float64 `json:"p_alive"`
+	ChurnRisk float64 `json:"churn_risk"`
+	ChurnBand string  `json:"churn_band"`
+	// PreviousBand is the band before this update, "" for a first
+	// prediction: a flow reacts to a change with
+	// event.data.churn_band != event.data.previous_band.
+	PreviousBand        string     `json:"previous_band,omitempty"`
 	ExpectedOrders      float64    `json:"expected_orders,omitempty"`
 	PredictedCLV        Decimal    `json:"predicted_clv,omitempty"`
 	Currency            string     `json:"currency,omitempty"`

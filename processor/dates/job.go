@@ -97,15 +97,15 @@ func dateEvent(shop, customer string, d *event.DateEvent, day time.Time) *event.
 		Platform:      event.PlatformBoomerang,
 		OccurredAt:    day.UTC(),
 		ReceivedAt:    day.UTC(),
-		Customer:      customerOf(customer),
+		Customer:      CustomerOf(customer),
 		Data:          d,
 		Source:        event.Source{Topic: "dates"},
 	}
 }
 
-// customerOf turns a processor customer key back into the envelope's
+// CustomerOf turns a processor customer key back into the envelope's
 // customer, so the event lands on the same profile.
-func customerOf(key string) *event.Customer {
+func CustomerOf(key string) *event.Customer {
 	kind, v, _ := strings.Cut(key, ":")
 	switch kind {
 	case "e":

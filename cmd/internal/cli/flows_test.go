@@ -92,7 +92,7 @@ func TestFlowsList(t *testing.T) {
 		"smart-abandonment\t1\tcheckout.updated\tbuiltin\n" +
 		"welcome-series\t3\tcustomer.created,consent.updated\tbuiltin\n" +
 		"win-back\t1\torder.placed\tbuiltin\n" +
-		"win-back-churn-risk\t1\tprediction.updated\tbuiltin\n"
+		"win-back-churn-risk\t2\tprediction.updated\tbuiltin\n"
 	require.Equal(t, builtin, out)
 
 	replacement := strings.NewReplacer("id: win-back", "id: order-confirmation", "version: 2", "version: 7").Replace(goodFlow)

@@ -2,8 +2,7 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
+	"strconv"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -21,83 +20,108 @@ import (
 // once per period however many replicas run. A job's timer carries the
 // customer jobCustomer; the EVENTS handler runs the job instead of the
 // engine and schedules the next period.
-const (
-	jobCustomer = "~job"
-	jobDates    = "dates"
-)
+const jobCustomer = "~job"
 
-// datesJob runs the daily date.reached job of each shop at its local
-// midnight.
-type datesJob struct {
+// dailyJob runs do once a day per shop, at a local hour.
+type dailyJob struct {
+	name   string
+	hour   int // local hour of the day it runs at
 	shops  *shop.Registry
-	job    *dates.Job
 	timers *redis.Timers
 	rdb    goredis.UniversalClient
 	keys   redis.Keys
-	pub    eventPublisher
 	now    func() time.Time
 	log    *zap.Logger
+	// do is the day's work for a shop; day is the local midnight.
+	do func(ctx context.Context, s *shop.Shop, day time.Time) error
 }
 
-func datesTimerID(shopID string) string { return "job:" + jobDates + ":" + shopID }
+func (j *dailyJob) timerID(shopID string) string { return "job:" + j.name + ":" + shopID }
 
-// schedule puts each shop's job at its latest local midnight: one that came
-// due while nothing ran fires at once, and a day already done is skipped
-// by its marker.
-func (j *datesJob) schedule(ctx context.Context) error {
+func (j *dailyJob) timer(shopID string, due time.Time) redis.Timer {
+	return redis.Timer{ID: j.timerID(shopID), Due: due, Payload: []byte(processor.TimerPayload(shopID, jobCustomer, j.name))}
+}
+
+// schedule puts each shop's job at its latest run time: one that came due
+// while nothing ran fires at once, and a day already done is skipped by its
+// marker.
+func (j *dailyJob) schedule(ctx context.Context) error {
 	now := j.now()
 	ts := make([]redis.Timer, 0, len(j.shops.All()))
 	for _, s := range j.shops.All() {
-		due := dates.Midnight(now, s.Location())
-		ts = append(ts, redis.Timer{ID: datesTimerID(s.ID), Due: due, Payload: []byte(processor.TimerPayload(s.ID, jobCustomer, jobDates))})
+		due := dates.Midnight(now, s.Location()).Add(time.Duration(j.hour) * time.Hour)
+		if due.After(now) {
+			due = due.AddDate(0, 0, -1)
+		}
+		ts = append(ts, j.timer(s.ID, due))
 	}
 	return j.timers.ScheduleMany(ctx, ts)
 }
 
 // handles reports whether ev is one of the job's timers.
-func (j *datesJob) handles(ev *event.Event) bool {
+func (j *dailyJob) handles(ev *event.Event) bool {
 	t, ok := ev.Data.(*event.Timer)
-	return ok && t.Customer == jobCustomer && t.Run == jobDates
+	return ok && t.Customer == jobCustomer && t.Run == j.name
 }
 
-// run emits the day's date.reached events (once per shop and day, by a
-// marker) and schedules the next midnight.
-func (j *datesJob) run(ctx context.Context, ev *event.Event) error {
+// run does the day's work (once per shop and day, by a marker) and
+// schedules the next day.
+func (j *dailyJob) run(ctx context.Context, ev *event.Event) error {
 	t, _ := ev.Data.(*event.Timer)
 	s, ok := j.shops.Get(ev.Shop)
 	if !ok {
-		return nil // a shop removed from the file: its job ends
+		return nil // a shop removed or uninstalled: its job ends
 	}
 	day := dates.Midnight(t.DueAt, s.Location())
-	marker := j.keys.Prefix
-	if marker == "" {
-		marker = redis.DefaultPrefix
+	prefix := j.keys.Prefix
+	if prefix == "" {
+		prefix = redis.DefaultPrefix
 	}
-	marker += ":{j:" + s.ID + "}:dates-done:" + day.Format("2006-01-02")
+	marker := prefix + ":{j:" + s.ID + "}:" + j.name + "-done:" + day.Format("2006-01-02")
 	first, err := j.rdb.SetNX(ctx, marker, "1", 72*time.Hour).Result()
 	if err != nil {
 		return err
 	}
 	if first {
-		evs, err := j.job.Events(ctx, s.ID, day)
-		if err != nil {
-			_ = j.rdb.Del(ctx, marker)
+		if err := j.do(ctx, s, day); err != nil {
+			_ = j.rdb.Del(ctx, marker) // the retry does it again; its events have one effect
 			return err
 		}
-		for _, e := range evs {
-			b, err := json.Marshal(e)
-			if err != nil {
-				return err
-			}
-			if _, err := j.pub.Publish(ctx, e.Subject(), e.ID, b); err != nil {
-				_ = j.rdb.Del(ctx, marker) // the retry publishes again; duplicates have one effect
-				return fmt.Errorf("publishing date.reached: %w", err)
-			}
-		}
-		j.log.Info("date job ran", zap.String("shop", s.ID), zap.String("day", day.Format("2006-01-02")), zap.Int("events", len(evs)))
 	}
-	next := day.AddDate(0, 0, 1)
-	return j.timers.ScheduleMany(ctx, []redis.Timer{{
-		ID: datesTimerID(s.ID), Due: next, Payload: []byte(processor.TimerPayload(s.ID, jobCustomer, jobDates)),
-	}})
+	next := day.AddDate(0, 0, 1).Add(time.Duration(j.hour) * time.Hour)
+	return j.timers.ScheduleMany(ctx, []redis.Timer{j.timer(s.ID, next)})
+}
+
+// publishAll publishes canonical events (each dedups by its id).
+func publishAll(ctx context.Context, pub eventPublisher, evs []*event.Event) error {
+	for _, e := range evs {
+		b, err := marshalEvent(e)
+		if err != nil {
+			return err
+		}
+		if _, err := pub.Publish(ctx, e.Subject(), e.ID, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// newDatesJob emits the day's date.reached events of each shop at its local
+// midnight.
+func newDatesJob(base dailyJob, job *dates.Job, pub eventPublisher) *dailyJob {
+	j := base
+	j.name, j.hour = "dates", 0
+	j.do = func(ctx context.Context, s *shop.Shop, day time.Time) error {
+		evs, err := job.Events(ctx, s.ID, day)
+		if err != nil {
+			return err
+		}
+		if err := publishAll(ctx, pub, evs); err != nil {
+			return err
+		}
+		j.log.Info("date job ran", zap.String("shop", s.ID), zap.String("day", day.Format("2006-01-02")),
+			zap.String("events", strconv.Itoa(len(evs))))
+		return nil
+	}
+	return &j
 }

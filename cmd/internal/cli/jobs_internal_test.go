@@ -51,13 +51,12 @@ func TestDatesJobRunsOncePerDayAndReschedules(t *testing.T) {
 	ny, err := time.LoadLocation("America/New_York")
 	require.NoError(t, err)
 	now := time.Date(2026, 3, 20, 9, 30, 0, 0, ny)
-	job := &datesJob{
-		shops: reg, job: &dates.Job{Index: index}, timers: timers, rdb: env.Client, keys: keys, pub: pub,
-		now: func() time.Time { return now }, log: zap.NewNop(),
-	}
+	job := newDatesJob(dailyJob{
+		shops: reg, timers: timers, rdb: env.Client, keys: keys, now: func() time.Time { return now }, log: zap.NewNop(),
+	}, &dates.Job{Index: index}, pub)
 	require.NoError(t, job.schedule(ctx))
 	midnight := time.Date(2026, 3, 20, 0, 0, 0, 0, ny)
-	claimed, err := timers.Claim(ctx, timers.ShardOf(datesTimerID("demo")), now, 10)
+	claimed, err := timers.Claim(ctx, timers.ShardOf(job.timerID("demo")), now, 10)
 	require.NoError(t, err)
 	require.Len(t, claimed, 1, "today's midnight, already due: a job missed while down runs at once")
 	require.True(t, claimed[0].Due.Equal(midnight))
@@ -81,7 +80,7 @@ func TestDatesJobRunsOncePerDayAndReschedules(t *testing.T) {
 	require.NoError(t, job.run(ctx, fired), "a second run of the day")
 	require.Len(t, pub.msgs, 1, "publishes nothing more")
 
-	next, err := timers.Claim(ctx, timers.ShardOf(datesTimerID("demo")), midnight.AddDate(0, 0, 1), 10)
+	next, err := timers.Claim(ctx, timers.ShardOf(job.timerID("demo")), midnight.AddDate(0, 0, 1), 10)
 	require.NoError(t, err)
 	require.Len(t, next, 1, "the next midnight is scheduled")
 	require.True(t, next[0].Due.Equal(midnight.AddDate(0, 0, 1)))

@@ -128,7 +128,7 @@ type processing struct {
 	worker  *jetstream.Worker
 	poller  *redis.Poller
 	dlq     *jetstream.DLQMover
-	jobs    *datesJob
+	jobs    []*dailyJob
 }
 
 // newProcessing builds the engine, its EVENTS worker, the timer poller and
@@ -151,10 +151,10 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 		log.Warn("BOOMERANG_SECRET_KEY is unset: discount codes are keyed by run ids alone; give every replica the key")
 	}
 	index := dateIndexSeam{redis.NewDates(rdb, keys)}
-	jobs := &datesJob{
-		shops: shops, job: &dates.Job{Index: index, Calendar: holidayCalendar(shops, set)}, timers: timers,
-		rdb: rdb, keys: keys, pub: pub, now: time.Now, log: log.Named("dates"),
-	}
+	base := dailyJob{shops: shops, timers: timers, rdb: rdb, keys: keys, now: time.Now, log: log.Named("jobs")}
+	datesDaily := newDatesJob(base, &dates.Job{Index: index, Calendar: holidayCalendar(shops, set)}, pub)
+	store := redisstore.New(redis.NewCustomerStore(rdb, keys, timers))
+	predictDaily := newPredictJob(base, store, redis.NewDates(rdb, keys), pub)
 	fstats := newFlowStats(redis.NewFlowStats(rdb, keys), log.Named("stats"))
 	catalogue := redis.NewCatalogue(rdb, keys)
 	engine, err := processor.New(processor.Config{
@@ -168,7 +168,7 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 	}
 	worker, err := jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
 		Stream: jetstream.StreamEvents, Durable: processorDurable, FilterSubject: jetstream.SubjectsEvents,
-		Workers: 8, MaxBatch: 16, BatchHandler: eventBatchHandler(engine, jobs, catalogueJob{catalogue},
+		Workers: 8, MaxBatch: 16, BatchHandler: eventBatchHandler(engine, datesDaily, predictDaily, catalogueJob{catalogue},
 			redactJob{eraser: redis.NewEraser(rdb, keys, timers), shops: shops, log: log.Named("redact")}), Logger: log.Named("processor"),
 	})
 	if err != nil {
@@ -191,7 +191,7 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 	if err != nil {
 		return nil, err
 	}
-	return &processing{worker: worker, poller: poller, archive: archive, flows: set.All(), jobs: jobs}, nil
+	return &processing{worker: worker, poller: poller, archive: archive, flows: set.All(), jobs: []*dailyJob{datesDaily, predictDaily}}, nil
 }
 
 // start starts consuming; the poller runs until ctx ends.
@@ -201,8 +201,10 @@ func (p *processing) start(ctx context.Context, conn *jetstream.Conn, log *zap.L
 	if err := p.archive.Store(ctx, p.flows); err != nil {
 		return err
 	}
-	if err := p.jobs.schedule(ctx); err != nil {
-		return err
+	for _, j := range p.jobs {
+		if err := j.schedule(ctx); err != nil {
+			return err
+		}
 	}
 	if err := p.worker.Start(ctx); err != nil {
 		return err

@@ -126,7 +126,7 @@ func (tx *txn) zone(z string) *time.Location {
 	case "", "customer", "shop":
 		return tx.shop.location()
 	}
-	if loc, err := time.LoadLocation(z); err == nil {
+	if loc, err := event.LoadLocation(z); err == nil {
 		return loc
 	}
 	return tx.shop.location()

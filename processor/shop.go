@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/boomerang-dev/boomerang/flows"
+	"github.com/boomerang-dev/boomerang/flows/event"
 )
 
 // ShopConfig is what the engine needs of a shop.
@@ -45,7 +46,7 @@ func (s ShopConfig) location() *time.Location {
 	if s.Timezone == "" {
 		return time.UTC
 	}
-	loc, err := time.LoadLocation(s.Timezone)
+	loc, err := event.LoadLocation(s.Timezone)
 	if err != nil {
 		return time.UTC
 	}

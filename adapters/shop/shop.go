@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/boomerang-dev/boomerang/flows/event"
 )
 
 // Shop is one store's record. The YAML names are the shops file's contract
@@ -126,7 +128,7 @@ func (s *Shop) Location() *time.Location {
 	if s.Timezone == "" {
 		return time.UTC
 	}
-	loc, err := time.LoadLocation(s.Timezone)
+	loc, err := event.LoadLocation(s.Timezone)
 	if err != nil {
 		return time.UTC
 	}

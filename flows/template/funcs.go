@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/boomerang-dev/boomerang/flows/event"
 )
 
 // Categories of a send (docs/flows.md).
@@ -206,7 +208,7 @@ func dateFunc(v any, zone string) (string, error) {
 
 // FormatDate writes t as "Jan 2, 2006" in the IANA zone (UTC when empty).
 func FormatDate(t time.Time, zone string) (string, error) {
-	loc, err := time.LoadLocation(zone)
+	loc, err := event.LoadLocation(zone)
 	if err != nil {
 		return "", fmt.Errorf("date zone %q: %w", zone, err)
 	}

@@ -3,6 +3,8 @@ package send
 import (
 	"strings"
 	"time"
+
+	"github.com/boomerang-dev/boomerang/flows/event"
 )
 
 // phoneZones maps calling codes of countries that keep one time zone (or
@@ -32,7 +34,7 @@ func ZoneForPhone(phone string) *time.Location {
 			continue
 		}
 		if name, ok := phoneZones[digits[:n]]; ok {
-			if loc, err := time.LoadLocation(name); err == nil {
+			if loc, err := event.LoadLocation(name); err == nil {
 				return loc
 			}
 		}
@@ -60,7 +62,7 @@ func ZoneForCountry(iso string) *time.Location {
 	if !ok {
 		return nil
 	}
-	loc, err := time.LoadLocation(name)
+	loc, err := event.LoadLocation(name)
 	if err != nil {
 		return nil
 	}

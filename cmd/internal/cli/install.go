@@ -168,3 +168,43 @@ func mountInstall(mux *http.ServeMux, cfg *Config, rdb goredis.UniversalClient, 
 		Tokens: tokens, Saver: saver, Logger: log.Named("shopify-install"),
 	})
 }
+
+// installedParts are the installed-shop store and its keyring.
+type installedParts struct {
+	store   *redis.ShopStore
+	keyring *vault.Keyring
+}
+
+// loadInstalled serves the shops app install created, when the role has
+// Redis and the secret key (serve generates one); nil otherwise.
+func loadInstalled(ctx context.Context, cfg *Config, role string, rdb goredis.UniversalClient, reg *shop.Registry,
+	log *zap.Logger,
+) (*installedParts, error) {
+	if rdb == nil {
+		return nil, nil
+	}
+	key := cfg.SecretKey
+	if key == "" && role == roleServe {
+		var err error
+		if key, err = secretKey(cfg, role); err != nil {
+			return nil, err
+		}
+	}
+	if key == "" {
+		log.Warn("BOOMERANG_SECRET_KEY is unset: installed shops are not served by this role")
+		return nil, nil
+	}
+	keyring, err := vault.NewKeyring(vault.Key{Secret: key})
+	if err != nil {
+		return nil, err
+	}
+	store := redis.NewShopStore(rdb, redis.Keys{}, keyring)
+	fromFile := map[string]bool{}
+	for _, s := range reg.All() {
+		fromFile[s.ID] = true
+	}
+	if err := installedShops(ctx, store, reg, fromFile, log.Named("shops")); err != nil {
+		return nil, err
+	}
+	return &installedParts{store: store, keyring: keyring}, nil
+}

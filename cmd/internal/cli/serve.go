@@ -23,7 +23,6 @@ import (
 	"github.com/boomerang-dev/boomerang/adapters/shop"
 	"github.com/boomerang-dev/boomerang/adapters/shopify"
 	"github.com/boomerang-dev/boomerang/adapters/storefront"
-	"github.com/boomerang-dev/boomerang/adapters/vault"
 	"github.com/boomerang-dev/boomerang/adapters/web"
 	"github.com/boomerang-dev/boomerang/adapters/woocommerce"
 )
@@ -121,7 +120,7 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 
 	var rdb goredis.UniversalClient
 	var child *redis.Child
-	if processes || sends {
+	if processes || sends || (ingesting && cfg.RedisURL != "") {
 		redisURL := cfg.RedisURL
 		if redisURL == "" {
 			if role != roleServe {
@@ -155,6 +154,13 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 		return nil
 	})
 
+	// Shops created by app install are served by every role that has Redis
+	// and the secret key (ingest only when given REDIS_URL and
+	// BOOMERANG_SECRET_KEY).
+	installed, err := loadInstalled(ctx, cfg, role, rdb, shops, log)
+	if err != nil {
+		return err
+	}
 	var workers []*jetstream.Worker
 	if ingesting {
 		handler, err := ingest.New(ingest.Config{
@@ -226,22 +232,11 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 			}
 			return ""
 		}
-		// Shops created by app install: served by every role with Redis,
-		// installed through the send role (it holds the secret key).
-		keyring, err := vault.NewKeyring(vault.Key{Secret: key})
-		if err != nil {
-			return err
-		}
-		store := redis.NewShopStore(rdb, redis.Keys{}, keyring)
-		fromFile := map[string]bool{}
-		for _, s := range shops.All() {
-			fromFile[s.ID] = true
-		}
-		if err := installedShops(ctx, store, shops, fromFile, log.Named("shops")); err != nil {
-			return err
-		}
-		if err := mountInstall(srv.Mux, cfg, rdb, keyring, shopSaver{store: store, reg: shops}, key, publicURL(cfg, srv), log); err != nil {
-			return err
+		// App installs happen here: the send role holds the secret key.
+		if installed != nil {
+			if err := mountInstall(srv.Mux, cfg, rdb, installed.keyring, shopSaver{store: installed.store, reg: shops}, key, publicURL(cfg, srv), log); err != nil {
+				return err
+			}
 		}
 		// The providers' callbacks come to the senders, which hold their
 		// keys (deploy/: Service boomerang-send).

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -131,7 +132,7 @@ func (u shopUninstaller) Uninstall(ctx context.Context, shopID string) error {
 // BOOMERANG_SHOPIFY_API_KEY and …_API_SECRET, BigCommerce with
 // BOOMERANG_BIGCOMMERCE_CLIENT_ID and …_CLIENT_SECRET, WooCommerce always
 // (its key grant needs no app credentials).
-func mountInstall(mux *http.ServeMux, cfg *Config, rdb goredis.UniversalClient, keyring *vault.Keyring,
+func mountInstall(ctx context.Context, mux *http.ServeMux, cfg *Config, rdb goredis.UniversalClient, keyring *vault.Keyring,
 	saver shopSaver, secretKey, publicURL string, log *zap.Logger,
 ) error {
 	if err := woocommerce.Mount(mux, woocommerce.Config{
@@ -163,10 +164,55 @@ func mountInstall(mux *http.ServeMux, cfg *Config, rdb goredis.UniversalClient, 
 	if err != nil {
 		return err
 	}
-	return shopify.Mount(mux, shopify.Config{
+	if err := shopify.Mount(mux, shopify.Config{
 		Client: client, PublicURL: publicURL, States: shopify.NewRedisStates(rdb, redis.DefaultPrefix+":install"),
 		Tokens: tokens, Saver: saver, Logger: log.Named("shopify-install"),
+	}); err != nil {
+		return err
+	}
+	refresher, err := shopify.NewRefresher(shopify.RefresherConfig{
+		Client: client, Tokens: tokens, Shops: saver.reg, Saver: saver, Logger: log.Named("shopify-refresh"),
 	})
+	if err != nil {
+		return err
+	}
+	go refreshTokens(ctx, refresher, saver.reg, rdb, tokenCheckEvery, log.Named("shopify-refresh"))
+	return nil
+}
+
+// tokenCheckEvery is how often the send role looks for Shopify tokens near
+// their expiry (they live an hour; Refresher refreshes in their last 10 %).
+const tokenCheckEvery = 2 * time.Minute
+
+// refreshTokens refreshes installed Shopify shops' expiring tokens before
+// they expire, until ctx ends. A Redis lock per shop keeps two replicas
+// from refreshing at once (a refresh revokes the previous refresh token).
+func refreshTokens(ctx context.Context, r *shopify.Refresher, reg *shop.Registry, rdb goredis.UniversalClient,
+	every time.Duration, log *zap.Logger,
+) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, s := range reg.All() {
+			if s.Platform != "shopify" || !strings.HasPrefix(s.ID, "shp-") {
+				continue // shops of the shops file carry their own tokens
+			}
+			lock := redis.DefaultPrefix + ":install:refresh-lock:" + s.ID
+			ok, err := rdb.SetNX(ctx, lock, "1", time.Minute).Result()
+			if err != nil || !ok {
+				continue
+			}
+			if err := r.RefreshDue(ctx, s.ID); err != nil {
+				log.Warn("refreshing a Shopify token", zap.String("shop", s.ID), zap.Error(err))
+			}
+			_ = rdb.Del(ctx, lock).Err()
+		}
+	}
 }
 
 // installedParts are the installed-shop store and its keyring.

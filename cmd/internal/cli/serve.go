@@ -234,7 +234,7 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 		}
 		// App installs happen here: the send role holds the secret key.
 		if installed != nil {
-			if err := mountInstall(srv.Mux, cfg, rdb, installed.keyring, shopSaver{store: installed.store, reg: shops}, key, publicURL(cfg, srv), log); err != nil {
+			if err := mountInstall(ctx, srv.Mux, cfg, rdb, installed.keyring, shopSaver{store: installed.store, reg: shops}, key, publicURL(cfg, srv), log); err != nil {
 				return err
 			}
 		}

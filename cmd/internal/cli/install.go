@@ -176,8 +176,36 @@ func mountInstall(ctx context.Context, mux *http.ServeMux, cfg *Config, rdb gore
 	if err != nil {
 		return err
 	}
-	go refreshTokens(ctx, refresher, saver.reg, rdb, tokenCheckEvery, log.Named("shopify-refresh"))
+	go refreshTokens(ctx, refresher, saver.reg, rdb, redis.DefaultPrefix, tokenCheckEvery, log.Named("shopify-refresh"))
+	go repairWebhooks(ctx, client, saver.reg, rdb, redis.DefaultPrefix, strings.TrimRight(publicURL, "/")+shopify.WebhookPath, log.Named("shopify-webhooks"))
 	return nil
+}
+
+// repairWebhooks lists and repairs every installed Shopify shop's webhook
+// subscriptions once at start (a subscription Shopify removed after failed
+// deliveries, or one pointing at an old address), one replica per shop an
+// hour.
+func repairWebhooks(ctx context.Context, c *shopify.Client, reg *shop.Registry, rdb goredis.UniversalClient, prefix, callback string,
+	log *zap.Logger,
+) {
+	for _, s := range reg.All() {
+		if ctx.Err() != nil {
+			return
+		}
+		if s.Platform != "shopify" || !strings.HasPrefix(s.ID, "shp-") {
+			continue
+		}
+		ok, err := rdb.SetNX(ctx, prefix+":install:webhooks-checked:"+s.ID, "1", time.Hour).Result()
+		if err != nil || !ok {
+			continue
+		}
+		report, err := c.EnsureWebhooks(ctx, s, callback)
+		if err != nil {
+			log.Warn("repairing webhook subscriptions", zap.String("shop", s.ID), zap.Error(err))
+			continue
+		}
+		log.Info("webhook subscriptions checked", zap.String("shop", s.ID), zap.Any("report", report))
+	}
 }
 
 // tokenCheckEvery is how often the send role looks for Shopify tokens near
@@ -188,7 +216,7 @@ const tokenCheckEvery = 2 * time.Minute
 // they expire, until ctx ends. A Redis lock per shop keeps two replicas
 // from refreshing at once (a refresh revokes the previous refresh token).
 func refreshTokens(ctx context.Context, r *shopify.Refresher, reg *shop.Registry, rdb goredis.UniversalClient,
-	every time.Duration, log *zap.Logger,
+	prefix string, every time.Duration, log *zap.Logger,
 ) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -202,7 +230,7 @@ func refreshTokens(ctx context.Context, r *shopify.Refresher, reg *shop.Registry
 			if s.Platform != "shopify" || !strings.HasPrefix(s.ID, "shp-") {
 				continue // shops of the shops file carry their own tokens
 			}
-			lock := redis.DefaultPrefix + ":install:refresh-lock:" + s.ID
+			lock := prefix + ":install:refresh-lock:" + s.ID
 			ok, err := rdb.SetNX(ctx, lock, "1", time.Minute).Result()
 			if err != nil || !ok {
 				continue

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -55,7 +57,10 @@ func TestInstalledShopifyTokensAreRefreshed(t *testing.T) {
 	r, err := shopify.NewRefresher(shopify.RefresherConfig{Client: client, Tokens: tokens, Shops: reg, Saver: saver, Logger: zap.NewNop()})
 	require.NoError(t, err)
 	done := make(chan struct{})
-	go func() { refreshTokens(ctx, r, reg, env.Client, 20*time.Millisecond, zap.NewNop()); close(done) }()
+	go func() {
+		refreshTokens(ctx, r, reg, env.Client, env.Prefix, 20*time.Millisecond, zap.NewNop())
+		close(done)
+	}()
 	require.Eventually(t, func() bool {
 		s, _ := reg.Get("shp-acme")
 		return s.APIToken == "shpat_new"
@@ -67,4 +72,42 @@ func TestInstalledShopifyTokensAreRefreshed(t *testing.T) {
 	require.Equal(t, "shprt_new", tok.Refresh, "the rotated refresh token is kept")
 	cancel()
 	<-done
+}
+
+// On start, an installed shop's missing webhook subscriptions are created
+// again, by one replica an hour.
+func TestInstalledShopifyWebhooksAreRepairedAtStart(t *testing.T) {
+	t.Parallel()
+	env := redistest.Start(t)
+	var creates atomic.Int32
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Query string `json:"query"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&req)
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Header.Get("X-Shopify-Access-Token") != "shpat_live":
+			w.WriteHeader(http.StatusUnauthorized)
+		case strings.Contains(req.Query, "webhookSubscriptionCreate("):
+			n := creates.Add(1)
+			_, _ = io.WriteString(w, `{"data":{"webhookSubscriptionCreate":{"webhookSubscription":{"id":"gid://shopify/WebhookSubscription/`+
+				strconv.Itoa(int(n))+`","topic":"X","uri":"u","format":"JSON"},"userErrors":[]}}}`)
+		default:
+			_, _ = io.WriteString(w, `{"data":{"webhookSubscriptions":{"nodes":[],"pageInfo":{"hasNextPage":false,"endCursor":null}}}}`)
+		}
+	}))
+	t.Cleanup(fake.Close)
+	client, err := shopify.NewClient(shopify.ClientConfig{APIKey: "k", APISecret: "s", ShopURL: fake.URL + "/{shop}"})
+	require.NoError(t, err)
+	reg, err := shop.NewRegistry(
+		&shop.Shop{ID: "shp-acme", Platform: "shopify", Domain: "acme.myshopify.com", APIToken: "shpat_live"},
+		&shop.Shop{ID: "demo", Platform: "shopify", Domain: "demo.myshopify.com", APIToken: "from-the-file"},
+	)
+	require.NoError(t, err)
+	ctx := context.Background()
+	repairWebhooks(ctx, client, reg, env.Client, env.Prefix, "https://b.example/webhooks/shopify", zap.NewNop())
+	require.Equal(t, int32(len(shopify.WebhookTopics())), creates.Load(), "every topic of the installed shop; the file's shop is left alone")
+	repairWebhooks(ctx, client, reg, env.Client, env.Prefix, "https://b.example/webhooks/shopify", zap.NewNop())
+	require.Equal(t, int32(len(shopify.WebhookTopics())), creates.Load(), "another replica starting within the hour does nothing")
 }

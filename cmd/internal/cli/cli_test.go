@@ -27,8 +27,8 @@ func env(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }
 }
 
-func run(t *testing.T, args []string, stdin string, vars map[string]string) (code int, stdout, stderr string) {
-	t.Helper()
+func run(tb testing.TB, args []string, stdin string, vars map[string]string) (code int, stdout, stderr string) {
+	tb.Helper()
 	var out, errb bytes.Buffer
 	code = cli.Run(context.Background(), args, cli.IO{
 		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: env(vars),

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/boomerang-dev/boomerang/adapters/woocommerce/wcauth"
 )
 
 // WooCommerce REST v3 names.
@@ -154,7 +156,7 @@ func (w *WooCommerce) send(ctx context.Context, method string, q url.Values, bod
 	base := w.cfg.SiteURL + wooCouponsPath
 	switch {
 	case !w.https:
-		oauthSign(method, base, q, w.cfg.ConsumerKey, w.cfg.ConsumerSecret, w.client.now())
+		wcauth.Sign(method, base, q, w.cfg.ConsumerKey, w.cfg.ConsumerSecret, w.client.now())
 	case w.cfg.QueryStringAuth:
 		q.Set(wooQueryKey, w.cfg.ConsumerKey)
 		q.Set(wooQuerySecret, w.cfg.ConsumerSecret)

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/boomerang-dev/boomerang/adapters/woocommerce/wcauth"
 )
 
 // WooCommerce REST names.
@@ -74,7 +76,7 @@ func (s *store) do(ctx context.Context, method, path string, q url.Values, in, o
 	}
 	base := s.site + path
 	if !s.https {
-		oauthSign(method, base, q, s.key, s.secret, s.now())
+		wcauth.Sign(method, base, q, s.key, s.secret, s.now())
 	}
 	target := base
 	if len(q) > 0 {

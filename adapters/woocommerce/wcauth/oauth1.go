@@ -1,4 +1,8 @@
-package discount
+// Package wcauth signs WooCommerce REST API requests with OAuth 1.0a
+// "one-legged" parameters, as WooCommerce requires over plain http
+// (WC_REST_Authentication); over https a client sends the keys with HTTP
+// Basic instead. The discount codes and the app install both call it.
+package wcauth
 
 import (
 	"crypto/hmac"
@@ -23,12 +27,12 @@ const (
 	oauthNonceLen        = 32
 )
 
-// oauthSign adds WooCommerce's OAuth 1.0a "one-legged" parameters to query
+// Sign adds WooCommerce's OAuth 1.0a "one-legged" parameters to query
 // for a request of method to baseURL (scheme, host and path, no query):
 // consumer key, timestamp, nonce, method and the HMAC-SHA256 signature over
 // the RFC 5849 base string, keyed with the consumer secret and "&" (there is
 // no token). WooCommerce reads them from the query string.
-func oauthSign(method, baseURL string, query url.Values, key, secret string, now time.Time) {
+func Sign(method, baseURL string, query url.Values, key, secret string, now time.Time) {
 	query.Set(oauthConsumerKey, key)
 	query.Set(oauthTimestamp, strconv.FormatInt(now.Unix(), 10))
 	query.Set(oauthNonce, oauthNewNonce())

@@ -128,27 +128,28 @@ func (e *Eraser) eachCustomer(ctx context.Context, shop string, fn func(string) 
 	})
 }
 
-// unlinkMatching removes the keys matching pattern (SCAN, then UNLINK in
-// batches).
+// unlinkMatching removes the keys matching pattern.
 func (e *Eraser) unlinkMatching(ctx context.Context, pattern string) error {
-	iter := e.client.Scan(ctx, 0, pattern, 500).Iterator()
-	batch := make([]string, 0, 500)
+	return UnlinkMatching(ctx, e.client, pattern)
+}
+
+// UnlinkMatching removes the keys matching pattern: SCAN, then one UNLINK a
+// key, 500 to a pipeline (in a Redis Cluster the keys may span slots).
+func UnlinkMatching(ctx context.Context, client goredis.UniversalClient, pattern string) error {
+	iter := client.Scan(ctx, 0, pattern, 500).Iterator()
+	pipe := client.Pipeline()
 	flush := func() error {
-		if len(batch) == 0 {
+		if pipe.Len() == 0 {
 			return nil
 		}
-		for _, k := range batch {
-			// One key a call: in a Redis Cluster the keys may span slots.
-			if err := e.client.Unlink(ctx, k).Err(); err != nil {
-				return fmt.Errorf("erasing %s: %w", k, err)
-			}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return fmt.Errorf("erasing keys: %w", err)
 		}
-		batch = batch[:0]
 		return nil
 	}
 	for iter.Next(ctx) {
-		batch = append(batch, iter.Val())
-		if len(batch) == cap(batch) {
+		pipe.Unlink(ctx, iter.Val())
+		if pipe.Len() == 500 {
 			if err := flush(); err != nil {
 				return err
 			}

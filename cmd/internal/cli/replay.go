@@ -112,7 +112,7 @@ func runReplay(ctx context.Context, stdio IO, eventsFile, flowsDir, shopsFile st
 	}
 	defer cleanup()
 	keys := redis.Keys{Prefix: "bm-replay-" + randomHex(6)}
-	defer dropKeys(context.WithoutCancel(ctx), rdb, keys.Prefix)
+	defer func() { _ = redis.UnlinkMatching(context.WithoutCancel(ctx), rdb, keys.Prefix+":*") }()
 
 	timers, err := redis.NewTimers(redis.TimerConfig{Client: rdb, Keys: keys})
 	if err != nil {
@@ -329,22 +329,6 @@ func scratchRedis(ctx context.Context) (goredis.UniversalClient, func(), error) 
 		child.Stop()
 		_ = os.RemoveAll(dir)
 	}, nil
-}
-
-// dropKeys removes a replay's keys from a shared Redis.
-func dropKeys(ctx context.Context, rdb goredis.UniversalClient, prefix string) {
-	iter := rdb.Scan(ctx, 0, prefix+":*", 1000).Iterator()
-	batch := make([]string, 0, 1000)
-	for iter.Next(ctx) {
-		batch = append(batch, iter.Val())
-		if len(batch) == cap(batch) {
-			rdb.Unlink(ctx, batch...)
-			batch = batch[:0]
-		}
-	}
-	if len(batch) > 0 {
-		rdb.Unlink(ctx, batch...)
-	}
 }
 
 func randomHex(n int) string {

@@ -207,6 +207,12 @@ func (e *Engine) apply(ctx context.Context, ev *event.Event, cust, key string, s
 	}
 	tx.profile.apply(ev)
 	tx.profile.UpdatedAt = tx.now
+	if ev.Historical {
+		// The store's past builds the profile (and, after the commit, the
+		// date index and the co-purchase counts) but is no one's news: it
+		// starts, advances and ends no run and converts no message.
+		return tx, nil
+	}
 	if o, ok := ev.Data.(*event.Order); ok && ev.Type == event.OrderPlaced {
 		if t, ok := tx.profile.attribute(ev.OccurredAt, shop.Attribution); ok {
 			tx.conversion = &Conversion{

@@ -173,7 +173,9 @@ func (p *Profile) apply(ev *event.Event) {
 			p.setConsent(event.ChannelEmail, event.ConsentSubscribed, "order", at)
 		}
 		if ev.Type == event.OrderPlaced {
-			p.addOrder(d, at)
+			// The order's own creation time: a polled or imported order
+			// occurred (was last updated) later than it was placed.
+			p.addOrder(d, firstTime(d.CreatedAt, at))
 		}
 	case *event.Message:
 		p.touch(ev, d, at)

@@ -53,6 +53,11 @@ type Event struct {
 	Data any `json:"data"`
 	// Source records where the event came from.
 	Source Source `json:"source"`
+	// Historical marks an event imported from the store's past (the
+	// history import at install): it builds the customer's profile,
+	// segments, predictions and recommendations but starts, advances and
+	// ends no flow run.
+	Historical bool `json:"historical,omitempty"`
 }
 
 // Customer identifies a person across platforms and channels.
@@ -103,6 +108,7 @@ type rawEvent struct {
 	Customer      *Customer       `json:"customer,omitempty"`
 	Data          json.RawMessage `json:"data"`
 	Source        Source          `json:"source"`
+	Historical    bool            `json:"historical,omitempty"`
 }
 
 // UnmarshalJSON decodes the envelope and then Data into the struct registered
@@ -123,6 +129,7 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 		ReceivedAt:    r.ReceivedAt,
 		Customer:      r.Customer,
 		Source:        r.Source,
+		Historical:    r.Historical,
 	}
 	data := NewData(r.Type)
 	if data == nil {

@@ -60,13 +60,20 @@ type ClientConfig struct {
 	Now func() time.Time
 	// Logger. Default zap.NewNop().
 	Logger *zap.Logger
+	// AdminOnly builds a client without the app's credentials, for shops
+	// that bring their own Admin API token (a custom app's, in the shops
+	// file): it reads their Admin API (the reconciler) but cannot install,
+	// exchange or refresh tokens, and Mount and the Refresher refuse it.
+	AdminOnly bool
 }
 
 func (c *ClientConfig) fill() error {
-	if strings.TrimSpace(c.APIKey) == "" {
+	if c.AdminOnly {
+		c.APIKey, c.APISecret = "", ""
+	} else if strings.TrimSpace(c.APIKey) == "" {
 		return errors.New("shopify: APIKey (BOOMERANG_SHOPIFY_API_KEY) is required")
 	}
-	if strings.TrimSpace(c.APISecret) == "" {
+	if !c.AdminOnly && strings.TrimSpace(c.APISecret) == "" {
 		return errors.New("shopify: APISecret (BOOMERANG_SHOPIFY_API_SECRET) is required")
 	}
 	if c.ShopURL == "" {

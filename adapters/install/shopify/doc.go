@@ -23,11 +23,26 @@
 //   - RedisTokenStore keeps tokens in Redis sealed with AES-256-GCM under a
 //     key derived from BOOMERANG_SECRET_KEY (Keyring); the key id prefix
 //     ("k1:") lets keys rotate.
+//   - Poller is the reconcile.Source of Shopify shops (the reconciler and
+//     the history import): it pages through the GraphQL Admin API's orders
+//     (sortKey UPDATED_AT), abandonedCheckouts and customers with an
+//     updated_at search, rewrites each node as the REST body its webhook
+//     would carry and runs the webhook normaliser (adapters/shopify) on it
+//     under the topic it stands for and a delivery id
+//     "poll:<topic>:<id>:<updated_at>", so a polled event has the very key
+//     of its webhook's and counts once. An order gives orders/updated, and
+//     orders/create, /paid, /fulfilled and /cancelled only when that
+//     transition's own time lies in the window. It waits out Shopify's
+//     cost-based throttling (THROTTLED answers and HTTP 429) for the time
+//     the bucket needs at its restore rate, honouring the context, and
+//     reports a shop that refuses the app (HTTP 401, 403, 404,
+//     ACCESS_DENIED) with ErrNoAccess, permanent for that shop.
 //
 // The three compliance topics (customers/data_request, customers/redact,
 // shop/redact) cannot be subscribed through the API: they are declared in
 // deploy/shopify/shopify.app.toml. docs/platforms/shopify-install.md
-// describes the flow, the scopes and the Partner Dashboard setup.
+// describes the flow, the scopes and the Partner Dashboard setup;
+// docs/platforms/shopify.md ("Reconciler") the poller's queries and mapping.
 //
 // No token, secret or code is ever logged or put in an error.
 package shopify

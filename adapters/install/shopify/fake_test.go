@@ -3,20 +3,25 @@ package shopify_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // fakeShopify answers as Shopify's documented endpoints do, for many shops
 // under http://127.0.0.1:PORT/{shop}: the token endpoint (authorization code
 // with expiring=1, refresh_token rotation) and the GraphQL Admin API
 // (webhookSubscriptions, webhookSubscriptionCreate, webhookSubscriptionUpdate,
-// shop).
+// shop; and the poller's orders, abandonedCheckouts, customers and node
+// queries, answered from in-memory nodes with paging, search on updated_at,
+// the cost extension and THROTTLED answers on demand).
 type fakeShopify struct {
 	srv    *httptest.Server
 	apiKey string
@@ -38,6 +43,8 @@ type fakeShopify struct {
 	exchanges    int
 	refreshes    int
 	lastExchange map[string]any
+	// poll is the poller's side of the fake.
+	poll fakePoll
 }
 
 // fakeShop is one shop's state at the fake.
@@ -46,6 +53,9 @@ type fakeShop struct {
 	subs            []fakeSub
 	name, email     string
 	timezone        string
+	// nodes are the shop's orders, abandonedCheckouts and customers, by
+	// connection name.
+	nodes map[string][]fakeNode
 }
 
 // fakeSub is one webhook subscription.
@@ -203,6 +213,10 @@ func (f *fakeShopify) graphql(w http.ResponseWriter, r *http.Request) {
 	domain := r.PathValue("shop")
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.poll.gone[domain] {
+		writeJSON(w, http.StatusNotFound, map[string]string{"errors": "Not Found"})
+		return
+	}
 	s := f.shop(domain)
 	if tok := r.Header.Get("X-Shopify-Access-Token"); tok == "" || tok != s.access {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"})
@@ -221,6 +235,9 @@ func (f *fakeShopify) graphql(w http.ResponseWriter, r *http.Request) {
 		return map[string]any{"id": sub.ID, "topic": sub.Topic, "uri": sub.URI, "format": sub.Format}
 	}
 	switch q := req.Query; {
+	case strings.Contains(q, "node(id:"), strings.Contains(q, "orders(first:"),
+		strings.Contains(q, "abandonedCheckouts(first:"), strings.Contains(q, "customers(first:"):
+		f.pollQuery(w, s, q, req.Variables)
 	case strings.Contains(q, "webhookSubscriptionCreate("):
 		topic, _ := req.Variables["topic"].(string)
 		in, _ := req.Variables["webhookSubscription"].(map[string]any)
@@ -282,4 +299,240 @@ func (f *fakeShopify) graphql(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, http.StatusOK, map[string]any{"errors": []map[string]any{{"message": "Field doesn't exist", "extensions": map[string]any{"code": "undefinedField"}}}})
 	}
+}
+
+// fakePoll is the poller's side of the fake: what it answers and what it saw.
+type fakePoll struct {
+	// gone shops answer 404 to every GraphQL call.
+	gone map[string]bool
+	// throttle is how many of the next poll queries get a THROTTLED answer.
+	throttle int
+	// throttled is called (f.mu held) after each THROTTLED answer.
+	throttled func()
+	// denied answers ACCESS_DENIED to every poll query.
+	denied bool
+	// cost is the extensions.cost of every answer; served answers take
+	// their throttleStatus from served when set.
+	cost   fakeCost
+	served []fakeCost
+	// calls counts the poll queries by root field (node for line items),
+	// throttled and refused ones included.
+	calls map[string]int
+	// vars are the variables of every poll query, in order.
+	vars []map[string]any
+}
+
+// fakeCost is a query's cost as Shopify reports it.
+type fakeCost struct {
+	requested, available, restore float64
+}
+
+func (c fakeCost) json() map[string]any {
+	return map[string]any{"cost": map[string]any{
+		"requestedQueryCost": c.requested, "actualQueryCost": c.requested / 2,
+		"throttleStatus": map[string]any{"maximumAvailable": 2000.0, "currentlyAvailable": c.available, "restoreRate": c.restore},
+	}}
+}
+
+// fakeNode is one order, abandoned checkout or customer, in GraphQL shape
+// without its id, updatedAt and lineItems, which the fake adds.
+type fakeNode struct {
+	// GID is the node's global id.
+	GID string
+	// UpdatedAt drives the search, the sort and the node's updatedAt.
+	UpdatedAt time.Time
+	// Fields are the node's other fields as GraphQL answers them.
+	Fields map[string]any
+	// LineItems, when not nil, is the lineItems connection's nodes.
+	LineItems []map[string]any
+}
+
+// addNodes gives a shop nodes of a connection (orders, abandonedCheckouts,
+// customers).
+func (f *fakeShopify) addNodes(domain, root string, nodes ...fakeNode) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := f.shop(domain)
+	if s.nodes == nil {
+		s.nodes = map[string][]fakeNode{}
+	}
+	s.nodes[root] = append(s.nodes[root], nodes...)
+}
+
+// setPoll changes the poll settings under the lock.
+func (f *fakeShopify) setPoll(change func(p *fakePoll)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	change(&f.poll)
+}
+
+// pollCalls returns how many poll queries named root were answered.
+func (f *fakeShopify) pollCalls(root string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.poll.calls[root]
+}
+
+// pollVars returns the variables of every poll query so far.
+func (f *fakeShopify) pollVars() []map[string]any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.poll.vars)
+}
+
+// searchTerm is one updated_at comparison of Shopify's search syntax, as the
+// poller writes it: updated_at:>='2026-09-01T10:00:00Z'.
+var searchTerm = regexp.MustCompile(`^updated_at:(>=|<=|>|<)'([^']+)'$`)
+
+// matchSearch reports whether t passes every term of query; ok is false for
+// a query the fake does not understand.
+func matchSearch(query string, t time.Time) (match, ok bool) {
+	match = true
+	for term := range strings.FieldsSeq(query) {
+		m := searchTerm.FindStringSubmatch(term)
+		if m == nil {
+			return false, false
+		}
+		at, err := time.Parse(time.RFC3339, m[2])
+		if err != nil {
+			return false, false
+		}
+		switch m[1] {
+		case ">=":
+			match = match && !t.Before(at)
+		case ">":
+			match = match && t.After(at)
+		case "<=":
+			match = match && !t.After(at)
+		case "<":
+			match = match && t.Before(at)
+		}
+	}
+	return match, true
+}
+
+// render is a node as GraphQL answers it; lineItems pages its line items
+// with first.
+func (n fakeNode) render(lineItems int) map[string]any {
+	out := maps.Clone(n.Fields)
+	out["id"] = n.GID
+	out["updatedAt"] = n.UpdatedAt.UTC().Format(time.RFC3339Nano)
+	if n.LineItems != nil {
+		out["lineItems"] = pageOf(n.LineItems, 0, lineItems)
+	}
+	return out
+}
+
+// pageOf is the connection page of items starting at start.
+func pageOf(items []map[string]any, start, first int) map[string]any {
+	start = min(start, len(items))
+	end := min(start+first, len(items))
+	var cursor any
+	if end > start {
+		cursor = "cursor:" + strconv.Itoa(end)
+	}
+	return map[string]any{
+		"nodes":    slices.Clone(items[start:end]),
+		"pageInfo": map[string]any{"hasNextPage": end < len(items), "endCursor": cursor},
+	}
+}
+
+// cursorStart reads an "after" variable written by pageOf.
+func cursorStart(v any) (int, bool) {
+	if v == nil {
+		return 0, true
+	}
+	s, ok := v.(string)
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(s, "cursor:"))
+	return n, err == nil && strings.HasPrefix(s, "cursor:")
+}
+
+// pollQuery answers the poller's queries; f.mu is held.
+func (f *fakeShopify) pollQuery(w http.ResponseWriter, s *fakeShop, q string, vars map[string]any) {
+	gqlError := func(code, msg string) {
+		writeJSON(w, http.StatusOK, map[string]any{
+			"errors":     []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}},
+			"extensions": f.poll.cost.json(),
+		})
+	}
+	root := "node"
+	for _, r := range []string{"orders", "abandonedCheckouts", "customers"} {
+		if strings.Contains(q, r+"(first:") {
+			root = r
+		}
+	}
+	if f.poll.calls == nil {
+		f.poll.calls = map[string]int{}
+	}
+	f.poll.calls[root]++
+	f.poll.vars = append(f.poll.vars, maps.Clone(vars))
+	if f.poll.denied {
+		gqlError("ACCESS_DENIED", "Access denied for orders field. Required access: `read_orders` access scope.")
+		return
+	}
+	if f.poll.throttle > 0 {
+		f.poll.throttle--
+		gqlError("THROTTLED", "Throttled")
+		if f.poll.throttled != nil {
+			f.poll.throttled()
+		}
+		return
+	}
+	cost := f.poll.cost
+	if len(f.poll.served) > 0 {
+		cost, f.poll.served = f.poll.served[0], f.poll.served[1:]
+	}
+	answer := func(data map[string]any) {
+		writeJSON(w, http.StatusOK, map[string]any{"data": data, "extensions": cost.json()})
+	}
+	first, _ := vars["first"].(float64)
+	start, ok := cursorStart(vars["after"])
+	if first < 1 || first > 250 || !ok {
+		gqlError("BAD_REQUEST", "first must be within 1 to 250 and after a cursor of this connection")
+		return
+	}
+	if root == "node" {
+		id, _ := vars["id"].(string)
+		for _, nodes := range s.nodes {
+			for _, n := range nodes {
+				if n.GID == id && n.LineItems != nil {
+					answer(map[string]any{"node": map[string]any{"lineItems": pageOf(n.LineItems, start, int(first))}})
+					return
+				}
+			}
+		}
+		answer(map[string]any{"node": nil})
+		return
+	}
+	if root != "abandonedCheckouts" && !strings.Contains(q, "sortKey: UPDATED_AT") {
+		gqlError("BAD_REQUEST", "the fake expects sortKey: UPDATED_AT")
+		return
+	}
+	search, _ := vars["query"].(string)
+	var matched []fakeNode
+	for _, n := range s.nodes[root] {
+		match, ok := matchSearch(search, n.UpdatedAt)
+		if !ok {
+			gqlError("BAD_REQUEST", "the fake does not understand the search query "+strconv.Quote(search))
+			return
+		}
+		if match {
+			matched = append(matched, n)
+		}
+	}
+	if root == "abandonedCheckouts" {
+		// AbandonedCheckoutSortKeys has no UPDATED_AT: the default is the id.
+		slices.SortStableFunc(matched, func(a, b fakeNode) int { return strings.Compare(a.GID, b.GID) })
+	} else {
+		slices.SortStableFunc(matched, func(a, b fakeNode) int { return a.UpdatedAt.Compare(b.UpdatedAt) })
+	}
+	lineItems, _ := vars["lineItems"].(float64)
+	rendered := make([]map[string]any, 0, len(matched))
+	for _, n := range matched {
+		rendered = append(rendered, n.render(int(lineItems)))
+	}
+	answer(map[string]any{root: pageOf(rendered, start, int(first))})
 }

@@ -55,6 +55,8 @@ func (c *Config) fill() error {
 	switch {
 	case c.Client == nil:
 		return errors.New("shopify: Config.Client is required")
+	case c.Client.cfg.AdminOnly:
+		return errors.New("shopify: the install needs a Client with the app's credentials, not an AdminOnly one")
 	case c.States == nil:
 		return errors.New("shopify: Config.States is required")
 	case c.Tokens == nil:

@@ -42,6 +42,9 @@ func (c *RefresherConfig) fill() error {
 	if c.Client == nil {
 		return errors.New("shopify: RefresherConfig.Client is required")
 	}
+	if c.Client.cfg.AdminOnly {
+		return errors.New("shopify: refreshing tokens needs a Client with the app's credentials, not an AdminOnly one")
+	}
 	if c.Tokens == nil {
 		return errors.New("shopify: RefresherConfig.Tokens is required")
 	}

@@ -122,9 +122,12 @@ const (
 	SegmentChurnRisk  = "churn_risk" // predicted churn band high
 )
 
-// segments lists the segments p is in at now.
-func segments(p *Profile, now time.Time) []any {
-	var out []any
+// Segments lists the segments p is in at now (docs/flows.md "Segments").
+func Segments(p *Profile, now time.Time) []string {
+	out := []string{}
+	if p == nil {
+		return out
+	}
 	switch {
 	case p.OrdersCount == 0 && p.Subscribed(event.ChannelEmail):
 		out = append(out, SegmentSubscriber)
@@ -145,8 +148,15 @@ func segments(p *Profile, now time.Time) []any {
 	if p.Predictions != nil && p.Predictions.ChurnBand == "high" {
 		out = append(out, SegmentChurnRisk)
 	}
-	if out == nil {
-		out = []any{}
+	return out
+}
+
+// segments is Segments as CEL sees it.
+func segments(p *Profile, now time.Time) []any {
+	ss := Segments(p, now)
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
 	}
 	return out
 }

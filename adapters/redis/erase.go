@@ -93,8 +93,8 @@ func (e *Eraser) StopShop(ctx context.Context, shop string) (int, error) {
 }
 
 // EraseShop removes all of a shop's data: every customer's, its date index,
-// catalogue, co-purchase counts, flow figures, outbox, suppression list and
-// installed record.
+// catalogue, co-purchase counts, flow figures, outbox, suppression list,
+// data exports and installed record.
 func (e *Eraser) EraseShop(ctx context.Context, shop string) error {
 	if _, err := e.StopShop(ctx, shop); err != nil {
 		return err
@@ -109,6 +109,7 @@ func (e *Eraser) EraseShop(ctx context.Context, shop string) error {
 	for _, pattern := range []string{
 		p + ":{d:" + shop + "}:*", p + ":{s:" + shop + "}:*", p + ":{p:" + shop + "}:*",
 		p + ":{r:" + shop + "}:*", p + ":{f:" + shop + "}:*", p + ":{o:" + shop + "}:*",
+		p + ":{x:" + shop + "}:*", // data exports (export.go)
 	} {
 		if err := e.unlinkMatching(ctx, pattern); err != nil {
 			return err

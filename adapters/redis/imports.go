@@ -9,18 +9,6 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// ImportState is a hash describing a shop's history import (fields of
-// ImportStatus); erased with the shop's {s:} keys.
-func (k Keys) ImportState(shop string) string {
-	return k.prefix() + ":{s:" + shop + "}:import"
-}
-
-// ImportLock is a string held (with a TTL, refreshed) by the replica
-// running a shop's history import.
-func (k Keys) ImportLock(shop string) string {
-	return k.prefix() + ":{s:" + shop + "}:import-lock"
-}
-
 // Import states.
 const (
 	ImportRequested = "requested"

@@ -170,3 +170,48 @@ func (k Keys) InstalledShops() string {
 func (k Keys) UninstalledShops() string {
 	return k.prefix() + ":shops:uninstalled"
 }
+
+// ExportIndex is a sorted set of a shop's exports: export id → expiry time
+// (unix ms).
+func (k Keys) ExportIndex(shop string) string {
+	return k.prefix() + ":" + k.exportTag(shop) + ":exports"
+}
+
+// ExportSummaries is a hash of a shop's exports: export id → the summary
+// JSON the admin API lists.
+func (k Keys) ExportSummaries(shop string) string {
+	return k.prefix() + ":" + k.exportTag(shop) + ":exports:sum"
+}
+
+// ExportSubjects is a hash of a shop's exports: export id → the customer
+// keys the export covers, one a line (what a customer.redact matches).
+func (k Keys) ExportSubjects(shop string) string {
+	return k.prefix() + ":" + k.exportTag(shop) + ":exports:who"
+}
+
+// ExportDocument is one export's document (a string that expires with the
+// export).
+func (k Keys) ExportDocument(shop, id string) string {
+	return k.prefix() + ":" + k.exportTag(shop) + ":export:" + id
+}
+
+// ReconcileCursor is a string: the start time (Unix milliseconds) of the
+// shop's last successful reconcile poll.
+func (k Keys) ReconcileCursor(shop string) string {
+	return k.prefix() + ":{s:" + shop + "}:reconcile"
+}
+
+// ImportState is a hash describing a shop's history import (fields of
+// ImportStatus); erased with the shop's {s:} keys.
+func (k Keys) ImportState(shop string) string {
+	return k.prefix() + ":{s:" + shop + "}:import"
+}
+
+// ImportLock is a string held (with a TTL, refreshed) by the replica
+// running a shop's history import.
+func (k Keys) ImportLock(shop string) string {
+	return k.prefix() + ":{s:" + shop + "}:import-lock"
+}
+
+// exportTag is the hash tag of a shop's data exports.
+func (k Keys) exportTag(shop string) string { return "{x:" + shop + "}" }

@@ -9,12 +9,6 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// ReconcileCursor is a string: the start time (Unix milliseconds) of the
-// shop's last successful reconcile poll.
-func (k Keys) ReconcileCursor(shop string) string {
-	return k.prefix() + ":{s:" + shop + "}:reconcile"
-}
-
 // ReconcileCursors keeps the reconciler's per-shop cursors
 // (reconcile.Cursors). Shop redact erases them with the shop's {s:} keys.
 type ReconcileCursors struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"sync"
 	"testing"
 	"time"
@@ -32,10 +33,7 @@ func (s *store) Changes(_ context.Context, sh *shop.Shop, w reconcile.Window, em
 	s.mu.Lock()
 	s.windows = append(s.windows, w)
 	fail := s.fail
-	orders := map[string]time.Time{}
-	for id, at := range s.orders {
-		orders[id] = at
-	}
+	orders := maps.Clone(s.orders)
 	s.mu.Unlock()
 	for id, at := range orders {
 		if !w.Contains(at) {

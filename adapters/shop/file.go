@@ -95,7 +95,7 @@ func (s *Shop) validate() error {
 	if s.SmartSending.Email < 0 || s.SmartSending.SMS < 0 {
 		return fmt.Errorf("%s: smart_sending windows cannot be negative", s.ID)
 	}
-	return nil
+	return s.validateAccounts()
 }
 
 // expand replaces ${VAR} references in every scalar value below n.

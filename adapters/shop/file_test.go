@@ -98,6 +98,10 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(example))
 	f.Add([]byte("shops: []"))
 	f.Add([]byte("shops:\n  - id: ${X}\n"))
+	f.Add([]byte(withAccounts))
+	f.Add([]byte("shops:\n  - id: a\n    platform: shopify\n    domain: a\n    email: {from: \"a@acme.example\", sendgrid_api_key: SG.k, " +
+		"sending_domain: acme.example, sendgrid_rate: 5}\n    sms: {twilio_account_sid: AC0123456789abcdef0123456789abcdef, " +
+		"twilio_auth_token: t, messaging_service_sid: MG0123456789abcdef0123456789abcdef, throughput: 3}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		reg, err := shop.Parse(b, func(string) string { return "v" })
 		if err != nil {

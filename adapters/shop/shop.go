@@ -1,9 +1,14 @@
 package shop
 
 import (
+	"fmt"
+	"math"
+	"net/mail"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/boomerang-dev/boomerang/flows/event"
 )
@@ -79,12 +84,38 @@ type EmailSender struct {
 	ReplyTo string `yaml:"reply_to" json:"reply_to,omitempty"`
 	// Address is the physical address printed in marketing email footers.
 	Address string `yaml:"address" json:"address,omitempty"`
+	// SendGridAPIKey is the shop's own SendGrid account (a ${VAR}
+	// reference in the shops file). Empty: the role's SENDGRID_API_KEY.
+	// Never logged or served.
+	SendGridAPIKey string `yaml:"sendgrid_api_key" json:"-"`
+	// SendingDomain is the domain the shop's SendGrid account has
+	// authenticated; when set, From's domain must be it.
+	SendingDomain string `yaml:"sending_domain" json:"sending_domain,omitempty"`
+	// SendGridRate is the Mail Send requests per second the shop's own key
+	// takes. Zero: the default (docs/senders.md). Ignored without
+	// SendGridAPIKey: the role's key has one bucket for all its shops.
+	SendGridRate float64 `yaml:"sendgrid_rate" json:"sendgrid_rate,omitempty"`
 }
 
 // SMSSender is the shop's SMS identity.
 type SMSSender struct {
 	From     string `yaml:"from" json:"from,omitempty"`
 	HelpText string `yaml:"help_text" json:"help_text,omitempty"`
+	// TwilioAccountSID and TwilioAuthToken are the shop's own Twilio
+	// account or subaccount (${VAR} references in the shops file); both or
+	// neither. Empty: the role's TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN.
+	// Never logged or served.
+	TwilioAccountSID string `yaml:"twilio_account_sid" json:"-"`
+	TwilioAuthToken  string `yaml:"twilio_auth_token" json:"-"`
+	// MessagingServiceSID (MG…), when set, sends through the Messaging
+	// Service (MessagingServiceSid instead of From): Twilio picks the
+	// number from the service's pool.
+	MessagingServiceSID string `yaml:"messaging_service_sid" json:"messaging_service_sid,omitempty"`
+	// Throughput is the message segments per second the shop's sender (its
+	// From number or Messaging Service) takes: 1 for a US long code (the
+	// default, zero), 3 for toll-free, 100 for a short code, a Messaging
+	// Service the sum of its senders'.
+	Throughput float64 `yaml:"throughput" json:"throughput,omitempty"`
 }
 
 // SmartSending holds the per-channel windows inside which a second marketing
@@ -146,4 +177,73 @@ func NormalizeDomain(d string) string {
 		}
 	}
 	return strings.TrimRight(d, "/")
+}
+
+// Formats of Twilio's ids and of what twilio-go accepts as a credential.
+var (
+	twilioAccountSIDRe    = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
+	messagingServiceSIDRe = regexp.MustCompile(`^MG[0-9a-fA-F]{32}$`)
+	twilioTokenRe         = regexp.MustCompile(`^[A-Za-z0-9]+$`)
+	domainRe              = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+)
+
+// validateAccounts checks the shop's own provider accounts: a SendGrid key
+// without blanks, a sending domain that is a domain and From's, a Twilio
+// SID and token given together in their formats with a sender to use them
+// with, a Messaging Service SID in its format, and rates that are numbers
+// not below zero. Errors never quote a credential.
+func (s *Shop) validateAccounts() error {
+	e, m := &s.Email, &s.SMS
+	if e.SendGridAPIKey != "" && strings.IndexFunc(e.SendGridAPIKey, unicode.IsSpace) >= 0 {
+		return fmt.Errorf("%s: email.sendgrid_api_key contains blanks", s.ID)
+	}
+	if e.SendingDomain != "" {
+		d := strings.ToLower(e.SendingDomain)
+		if !domainRe.MatchString(d) {
+			return fmt.Errorf("%s: email.sending_domain %q is not a domain name", s.ID, e.SendingDomain)
+		}
+		from, err := mail.ParseAddress(e.From)
+		if err != nil {
+			return fmt.Errorf("%s: email.sending_domain needs a valid email.from: %w", s.ID, err)
+		}
+		if !strings.EqualFold(AddressDomain(from.Address), d) {
+			return fmt.Errorf("%s: email.from %q is not at email.sending_domain %q", s.ID, from.Address, e.SendingDomain)
+		}
+	}
+	if (m.TwilioAccountSID == "") != (m.TwilioAuthToken == "") {
+		return fmt.Errorf("%s: sms.twilio_account_sid and sms.twilio_auth_token go together", s.ID)
+	}
+	if m.TwilioAccountSID != "" {
+		if !twilioAccountSIDRe.MatchString(m.TwilioAccountSID) {
+			return fmt.Errorf("%s: sms.twilio_account_sid must be AC and 32 hex digits", s.ID)
+		}
+		if !twilioTokenRe.MatchString(m.TwilioAuthToken) {
+			return fmt.Errorf("%s: sms.twilio_auth_token must be letters and digits", s.ID)
+		}
+		if m.From == "" && m.MessagingServiceSID == "" {
+			return fmt.Errorf("%s: a Twilio account needs sms.from or sms.messaging_service_sid", s.ID)
+		}
+	}
+	if m.MessagingServiceSID != "" && !messagingServiceSIDRe.MatchString(m.MessagingServiceSID) {
+		return fmt.Errorf("%s: sms.messaging_service_sid %q must be MG and 32 hex digits", s.ID, m.MessagingServiceSID)
+	}
+	for _, r := range []struct {
+		name string
+		v    float64
+	}{{"email.sendgrid_rate", e.SendGridRate}, {"sms.throughput", m.Throughput}} {
+		if r.v < 0 || math.IsNaN(r.v) || math.IsInf(r.v, 0) {
+			return fmt.Errorf("%s: %s must be a number of at least zero", s.ID, r.name)
+		}
+	}
+	return nil
+}
+
+// AddressDomain returns the domain of an email address (what follows its
+// last @), lower case; "" without an @.
+func AddressDomain(addr string) string {
+	i := strings.LastIndexByte(addr, '@')
+	if i < 0 {
+		return ""
+	}
+	return strings.ToLower(addr[i+1:])
 }

@@ -41,7 +41,7 @@ func TestImportsAPI(t *testing.T) {
 		Token: "tok", Importer: imp, Known: func(s string) bool { return s == "acme" || s == "bare" },
 	})
 	do := func(method, url, token string) int {
-		req := httptest.NewRequest(method, url, nil)
+		req := httptest.NewRequestWithContext(context.Background(), method, url, nil)
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}

@@ -38,6 +38,7 @@ type Config struct {
 	MaxBodyBytes            string
 	StreamMaxBytes          string
 	StreamReplicas          string
+	ReconcileInterval       string
 }
 
 // setting is one configuration variable.
@@ -84,6 +85,7 @@ func (c *Config) settings() []setting {
 		{"BOOMERANG_MAX_BODY_BYTES", &c.MaxBodyBytes, "5242880", "", "largest webhook body accepted; larger ones get 413"},
 		{"BOOMERANG_STREAM_MAX_BYTES", &c.StreamMaxBytes, "8589934592", "1073741824", "size cap of each JetStream stream; past it webhooks get 503"},
 		{"BOOMERANG_STREAM_REPLICAS", &c.StreamReplicas, "1", "", "JetStream stream replicas (3 in a cluster)"},
+		{"BOOMERANG_RECONCILE_INTERVAL", &c.ReconcileInterval, "10m", "", "how often each shop's store is polled for what webhooks missed (0 turns it off)"},
 	}
 }
 

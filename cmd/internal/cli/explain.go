@@ -43,11 +43,10 @@ With --json it prints the replay's JSON lines.`,
 			if redisURL == "" {
 				return &exitError{2, errors.New("REDIS_URL (or --redis-url) is required: explain reads the processor's Redis")}
 			}
-			opts, err := goredis.ParseURL(redisURL)
+			rdb, err := newRedisClient(redisURL)
 			if err != nil {
 				return fmt.Errorf("REDIS_URL: %w", err)
 			}
-			rdb := goredis.NewClient(opts)
 			defer rdb.Close()
 			ctx := c.Context()
 			if ctx == nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/boomerang-dev/boomerang/adapters/install/bigcommerce"
 	"github.com/boomerang-dev/boomerang/adapters/install/shopify"
 	"github.com/boomerang-dev/boomerang/adapters/install/woocommerce"
+	"github.com/boomerang-dev/boomerang/adapters/reconcile"
 	"github.com/boomerang-dev/boomerang/adapters/redis"
 	"github.com/boomerang-dev/boomerang/adapters/shop"
 	"github.com/boomerang-dev/boomerang/adapters/vault"
@@ -57,10 +58,14 @@ func installedShops(ctx context.Context, store *redis.ShopStore, reg *shop.Regis
 	return nil
 }
 
-// shopSaver saves an installed shop and serves it at once.
+// shopSaver saves an installed shop and serves it at once, then asks for
+// the import of its history (two years up to now: later changes come
+// through the webhooks just created).
 type shopSaver struct {
-	store *redis.ShopStore
-	reg   *shop.Registry
+	store   *redis.ShopStore
+	reg     *shop.Registry
+	imports *importRequester
+	log     *zap.Logger
 }
 
 func (s shopSaver) Save(ctx context.Context, sh *shop.Shop) error {
@@ -71,6 +76,12 @@ func (s shopSaver) Save(ctx context.Context, sh *shop.Shop) error {
 		return err
 	}
 	s.reg.Put(sh)
+	if s.imports != nil && importable(sh) {
+		if _, err := s.imports.Request(ctx, sh.ID, reconcile.HistoryWindow(s.imports.now())); err != nil {
+			// The install stands; the owner can ask again (POST /api/v1/imports).
+			s.log.Warn("asking for the history import of a new install", zap.String("shop", sh.ID), zap.Error(err))
+		}
+	}
 	return nil
 }
 
@@ -145,7 +156,7 @@ func mountInstall(ctx context.Context, mux *http.ServeMux, cfg *Config, rdb gore
 		if err := bigcommerce.Mount(mux, bigcommerce.Config{
 			ClientID: cfg.BigCommerceClientID, ClientSecret: cfg.BigCommerceClientSecret, PublicURL: publicURL,
 			LoginURL: cfg.BigCommerceLoginURL, APIURL: cfg.BigCommerceAPIURL, Saver: saver,
-			Uninstaller: shopUninstaller(saver), SecretKey: []byte(secretKey),
+			Uninstaller: shopUninstaller{store: saver.store, reg: saver.reg}, SecretKey: []byte(secretKey),
 			Logger: log.Named("bigcommerce-install"),
 		}); err != nil {
 			return err

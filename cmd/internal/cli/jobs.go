@@ -46,9 +46,14 @@ func (j *dailyJob) timer(shopID string, due time.Time) redis.Timer {
 // while nothing ran fires at once, and a day already done is skipped by its
 // marker.
 func (j *dailyJob) schedule(ctx context.Context) error {
+	return j.scheduleShops(ctx, j.shops.All())
+}
+
+// scheduleShops schedules the job of the given shops, as schedule does.
+func (j *dailyJob) scheduleShops(ctx context.Context, shops []*shop.Shop) error {
 	now := j.now()
-	ts := make([]redis.Timer, 0, len(j.shops.All()))
-	for _, s := range j.shops.All() {
+	ts := make([]redis.Timer, 0, len(shops))
+	for _, s := range shops {
 		due := dates.Midnight(now, s.Location()).Add(time.Duration(j.hour) * time.Hour)
 		if due.After(now) {
 			due = due.AddDate(0, 0, -1)

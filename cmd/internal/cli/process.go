@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/boomerang-dev/boomerang/adapters/jetstream"
+	"github.com/boomerang-dev/boomerang/adapters/reconcile"
 	"github.com/boomerang-dev/boomerang/adapters/redis"
 	"github.com/boomerang-dev/boomerang/adapters/shop"
 	"github.com/boomerang-dev/boomerang/flows"
@@ -123,18 +124,23 @@ func (s timersSeam) CancelMany(ctx context.Context, ids []string) error {
 
 // processing is the processor role's parts.
 type processing struct {
-	archive *redisstore.Archive
-	flows   []*flows.Program
-	worker  *jetstream.Worker
-	poller  *redis.Poller
-	dlq     *jetstream.DLQMover
-	jobs    []*dailyJob
+	archive   *redisstore.Archive
+	flows     []*flows.Program
+	worker    *jetstream.Worker
+	poller    *redis.Poller
+	dlq       *jetstream.DLQMover
+	jobs      []*dailyJob
+	reconcile *reconcileJob // nil when polling is off
+	imports   *importJob
+	shops     *shop.Registry
+	// stopImports ends the background history imports.
+	stopImports context.CancelFunc
 }
 
 // newProcessing builds the engine, its EVENTS worker, the timer poller and
 // the dead-letter mover.
 func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClient, shops *shop.Registry,
-	codeKey string, reg prometheus.Registerer, log *zap.Logger,
+	fileShops map[string]bool, codeKey string, reg prometheus.Registerer, log *zap.Logger,
 ) (*processing, error) {
 	set, err := loadFlows(cfg.Flows)
 	if err != nil {
@@ -166,10 +172,36 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 	if err != nil {
 		return nil, err
 	}
+	exports := newExportJob(rdb, keys, timers, time.Now, log.Named("export"))
+	every, err := reconcileEvery(cfg.ReconcileInterval)
+	if err != nil {
+		return nil, fmt.Errorf("BOOMERANG_RECONCILE_INTERVAL: %w", err)
+	}
+	sources, err := reconcileSources(cfg, fileShops, log)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := reconcile.New(reconcile.Config{Sources: sources, Cursors: redis.NewReconcileCursors(rdb, keys), Publisher: pub})
+	if err != nil {
+		return nil, err
+	}
+	imports := &importJob{
+		rec: rec, imports: redis.NewImports(rdb, keys), timers: timers, shops: shops, now: time.Now, log: log.Named("import"),
+	}
+	side := []sideJob{
+		datesDaily, predictDaily,
+		catalogueJob{catalogue},
+		exports, imports,
+		redactJob{eraser: redis.NewEraser(rdb, keys, timers), shops: shops, exports: exports, log: log.Named("redact")},
+	}
+	var polls *reconcileJob
+	if every > 0 {
+		polls = &reconcileJob{rec: rec, every: every, shops: shops, timers: timers, now: time.Now, log: log.Named("reconcile")}
+		side = append(side, polls)
+	}
 	worker, err := jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
 		Stream: jetstream.StreamEvents, Durable: processorDurable, FilterSubject: jetstream.SubjectsEvents,
-		Workers: 8, MaxBatch: 16, BatchHandler: eventBatchHandler(engine, datesDaily, predictDaily, catalogueJob{catalogue},
-			redactJob{eraser: redis.NewEraser(rdb, keys, timers), shops: shops, log: log.Named("redact")}), Logger: log.Named("processor"),
+		Workers: 8, MaxBatch: 16, BatchHandler: eventBatchHandler(engine, side...), Logger: log.Named("processor"),
 	})
 	if err != nil {
 		return nil, err
@@ -191,7 +223,10 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 	if err != nil {
 		return nil, err
 	}
-	return &processing{worker: worker, poller: poller, archive: archive, flows: set.All(), jobs: []*dailyJob{datesDaily, predictDaily}}, nil
+	return &processing{
+		worker: worker, poller: poller, archive: archive, flows: set.All(), jobs: []*dailyJob{datesDaily, predictDaily},
+		reconcile: polls, imports: imports, shops: shops,
+	}, nil
 }
 
 // start starts consuming; the poller runs until ctx ends.
@@ -201,11 +236,22 @@ func (p *processing) start(ctx context.Context, conn *jetstream.Conn, log *zap.L
 	if err := p.archive.Store(ctx, p.flows); err != nil {
 		return err
 	}
+	watched := make([]shopScheduler, 0, len(p.jobs)+1)
 	for _, j := range p.jobs {
 		if err := j.schedule(ctx); err != nil {
 			return err
 		}
+		watched = append(watched, j)
 	}
+	if p.reconcile != nil {
+		if err := p.reconcile.scheduleShops(ctx, p.shops.All()); err != nil {
+			return err
+		}
+		watched = append(watched, p.reconcile)
+	}
+	go watchNewShops(ctx, p.shops, installedRefresh, watched, log.Named("jobs"))
+	ictx, stopImports := context.WithCancel(ctx)
+	p.imports.base, p.stopImports = ictx, stopImports
 	if err := p.worker.Start(ctx); err != nil {
 		return err
 	}
@@ -228,6 +274,12 @@ func (p *processing) stop(ctx context.Context) {
 	}
 	p.worker.Stop(ctx)
 	p.dlq.Stop()
+	if p.stopImports != nil {
+		// A running import stops where it is; its lock lapses and its
+		// watchdog timer resumes it on a replica that runs.
+		p.stopImports()
+		p.imports.wait()
+	}
 }
 
 // eventBatchHandler decodes EVENTS messages and hands the valid ones to

@@ -14,12 +14,14 @@ import (
 // redactJob carries out uninstall and redact events (ARCHITECTURE.md
 // invariant 10): shop.uninstalled stops every run and timer of the shop at
 // once and stops serving it; shop.redact (48 h later on Shopify) erases all
-// its data; customer.redact erases the customer's. They concern no single
-// customer's flows, so the engine does not see them.
+// its data; customer.redact erases the customer's, and their data exports
+// (export.go). They concern no single customer's flows, so the engine does
+// not see them.
 type redactJob struct {
-	eraser *redis.Eraser
-	shops  *shop.Registry
-	log    *zap.Logger
+	eraser  *redis.Eraser
+	shops   *shop.Registry
+	exports *exportJob
+	log     *zap.Logger
 }
 
 func (j redactJob) handles(ev *event.Event) bool {
@@ -59,6 +61,9 @@ func (j redactJob) run(ctx context.Context, ev *event.Event) error {
 			if err := j.eraser.EraseCustomer(ctx, ev.Shop, key, to); err != nil {
 				return err
 			}
+		}
+		if err := j.exports.forget(ctx, ev.Shop, d); err != nil {
+			return err
 		}
 		j.log.Info("customer redacted", zap.String("shop", ev.Shop), zap.String("request", d.RequestID))
 	}

@@ -299,14 +299,13 @@ func replayShops(file string) (*shop.Registry, error) {
 // temporary directory; cleanup stops the child and removes the directory.
 func scratchRedis(ctx context.Context) (goredis.UniversalClient, func(), error) {
 	if u := os.Getenv("REDIS_URL"); u != "" {
-		opts, err := goredis.ParseURL(u)
+		c, err := newRedisClient(u)
 		if err != nil {
 			return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
-		c := goredis.NewClient(opts)
 		if err := c.Ping(ctx).Err(); err != nil {
 			_ = c.Close()
-			return nil, nil, fmt.Errorf("REDIS_URL %s does not answer: %w", opts.Addr, err)
+			return nil, nil, fmt.Errorf("REDIS_URL does not answer: %w", err)
 		}
 		return c, func() { _ = c.Close() }, nil
 	}

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/mail"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/boomerang-dev/boomerang/adapters/redis"
@@ -19,11 +21,15 @@ import (
 	"github.com/boomerang-dev/boomerang/processor/send"
 )
 
-// sendgridProvider delivers email through SendGrid with the shop's sender
-// identity.
+// sendgridProvider delivers email through one SendGrid account (its
+// client's key) with the shop's sender identity. A 429 comes back as a
+// *send.RateLimitError carrying SendGrid's reset, read from the answer's
+// headers when the client's HTTP transport is an observingTransport.
 type sendgridProvider struct {
 	client *sendgrid.Client
 	shops  *shop.Registry
+	// now reads reset headers. Default time.Now.
+	now func() time.Time
 }
 
 func (p sendgridProvider) Deliver(ctx context.Context, d *send.Delivery) (string, error) {
@@ -34,6 +40,9 @@ func (p sendgridProvider) Deliver(ctx context.Context, d *send.Delivery) (string
 	from, err := mail.ParseAddress(s.Email.From)
 	if err != nil {
 		return "", fmt.Errorf("%w: shop %s email.from %q: %w", send.ErrPermanent, s.ID, s.Email.From, err)
+	}
+	if dom := s.Email.SendingDomain; dom != "" && !strings.EqualFold(shop.AddressDomain(from.Address), dom) {
+		return "", fmt.Errorf("%w: shop %s email.from %q is not at its sending domain %q", send.ErrPermanent, s.ID, from.Address, dom)
 	}
 	e := &sendgrid.Email{
 		MessageID: d.Cmd.ID, From: sendgrid.Address{Name: from.Name, Address: from.Address},
@@ -50,6 +59,7 @@ func (p sendgridProvider) Deliver(ctx context.Context, d *send.Delivery) (string
 			e.ReplyTo = sendgrid.Address{Name: rt.Name, Address: rt.Address}
 		}
 	}
+	ctx, obs := observe(ctx)
 	res, err := p.client.Send(ctx, e)
 	switch {
 	case err == nil:
@@ -57,10 +67,22 @@ func (p sendgridProvider) Deliver(ctx context.Context, d *send.Delivery) (string
 	case errors.Is(err, sendgrid.ErrAmbiguous):
 		return "", &providerError{send.ErrAmbiguous, sendgridCode(err), err}
 	case errors.Is(err, sendgrid.ErrTemporary):
-		return "", &providerError{send.ErrTemporary, sendgridCode(err), err}
+		pe := &providerError{send.ErrTemporary, sendgridCode(err), err}
+		if se, ok := errors.AsType[*sendgrid.SendError](err); ok && se.StatusCode == http.StatusTooManyRequests {
+			return "", &send.RateLimitError{Until: retryAt(obs.headers(), nowOr(p.now)()), Err: pe}
+		}
+		return "", pe
 	default:
 		return "", &providerError{send.ErrPermanent, sendgridCode(err), err}
 	}
+}
+
+// nowOr returns now, or time.Now when it is nil.
+func nowOr(now func() time.Time) func() time.Time {
+	if now == nil {
+		return time.Now
+	}
+	return now
 }
 
 // providerError carries a provider's code through the sender's sentinel

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/mail"
 	"net/url"
 	"strconv"
@@ -17,7 +18,6 @@ import (
 
 	"github.com/boomerang-dev/boomerang/adapters/jetstream"
 	"github.com/boomerang-dev/boomerang/adapters/redis"
-	"github.com/boomerang-dev/boomerang/adapters/sendgrid"
 	"github.com/boomerang-dev/boomerang/adapters/shop"
 	"github.com/boomerang-dev/boomerang/adapters/twilio"
 	"github.com/boomerang-dev/boomerang/adapters/web"
@@ -191,10 +191,16 @@ func isDynamicTemplate(c *processor.SendCommand) bool {
 	return c.Channel == event.ChannelEmail && strings.HasPrefix(c.Template, "d-")
 }
 
-// twilioProvider delivers SMS through Twilio with the shop's number.
+// twilioProvider delivers SMS through one Twilio account (its client's)
+// with the shop's number or Messaging Service. A 429 (error 20429) comes
+// back as a *send.RateLimitError carrying Twilio's Retry-After, read from
+// the answer's headers when the client's HTTP transport is an
+// observingTransport.
 type twilioProvider struct {
 	client *twilio.Client
 	shops  *shop.Registry
+	// now reads Retry-After. Default time.Now.
+	now func() time.Time
 }
 
 func (p twilioProvider) Deliver(ctx context.Context, d *send.Delivery) (string, error) {
@@ -206,18 +212,22 @@ func (p twilioProvider) Deliver(ctx context.Context, d *send.Delivery) (string, 
 		MessageID: d.Cmd.ID, Shop: d.Cmd.Shop, Flow: d.Cmd.Flow, Run: d.Cmd.Run, Step: d.Cmd.Step,
 		To: d.Cmd.To, Body: d.Rendered.Body,
 	}
-	if strings.HasPrefix(s.SMS.From, "MG") {
+	switch {
+	case s.SMS.MessagingServiceSID != "":
+		m.MessagingServiceSID = s.SMS.MessagingServiceSID
+	case strings.HasPrefix(s.SMS.From, "MG"):
 		m.MessagingServiceSID = s.SMS.From
-	} else {
+	default:
 		m.From = s.SMS.From
 	}
+	ctx, obs := observe(ctx)
 	res, err := p.client.Send(ctx, m)
 	if err == nil {
 		return res.SID, nil
 	}
 	code := ""
-	var te *twilio.Error
-	if errors.As(err, &te) && te.Code != 0 {
+	te, isAPIError := errors.AsType[*twilio.Error](err)
+	if isAPIError && te.Code != 0 {
 		code = strconv.Itoa(te.Code)
 	}
 	kind := send.ErrPermanent
@@ -231,7 +241,11 @@ func (p twilioProvider) Deliver(ctx context.Context, d *send.Delivery) (string, 
 	case errors.Is(err, twilio.ErrInvalidNumber):
 		kind = send.ErrInvalidAddress
 	}
-	return "", &providerError{kind, code, err}
+	pe := &providerError{kind, code, err}
+	if errors.Is(kind, send.ErrTemporary) && isAPIError && (te.Status == http.StatusTooManyRequests || te.Code == twilio.CodeTooManyRequests) {
+		return "", &send.RateLimitError{Until: retryAt(obs.headers(), nowOr(p.now)()), Err: pe}
+	}
+	return "", pe
 }
 
 // smsShops finds the shop that owns an SMS number, for inbound messages.
@@ -246,46 +260,102 @@ func (s smsShops) ShopByNumber(to string) (string, string, bool) {
 	return "", "", false
 }
 
+// senderMaxDeliver bounds the deliveries of one send command. Every hand
+// back counts as one: a rate-limit reservation, a provider's 429 pause,
+// quiet hours, a temporary failure (retried after 1 s, 5 s, 30 s, 2 min,
+// then every 10 min). Twenty keeps a message through a couple of hours of
+// provider outage on top of its throttling; marketing later than its
+// flow's max_lateness is skipped as stale on its next delivery anyway.
+const senderMaxDeliver = 20
+
+// sendWiring is what the send worker is built from besides the role's
+// configuration. newSendWorker uses the defaults; tests set their own key
+// prefix, clocks, pool size and transport.
+type sendWiring struct {
+	// keys builds the Redis keys. Default: no prefix.
+	keys redis.Keys
+	// workers is how many commands are handled at once. Default 8.
+	workers int
+	// now is the sender's clock (quiet hours, staleness, records). Default
+	// time.Now.
+	now func() time.Time
+	// limitsNow is the rate limiters' clock. Default time.Now.
+	limitsNow func() time.Time
+	// limiter configures every account's limiter (defaults in
+	// send.LimiterConfig).
+	limiter send.LimiterConfig
+	// transport carries the requests to SendGrid and Twilio. Default
+	// http.DefaultTransport.
+	transport http.RoundTripper
+}
+
 // newSendWorker builds the sender and its OUTBOX worker. Without provider
 // credentials a channel goes to the dev outbox: checked and rendered as a
 // real send is, recorded, never sent.
 func newSendWorker(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClient, shops *shop.Registry,
 	signer *web.Signer, secretKey string, publicURL func() string, log *zap.Logger,
 ) (*jetstream.Worker, *testSender, error) {
-	keys := redis.Keys{}
+	return buildSendWorker(cfg, conn, rdb, shops, signer, secretKey, publicURL, log, sendWiring{})
+}
+
+// buildSendWorker is newSendWorker with its wiring spelled out. Each
+// channel with an account (the role's, or any shop's own) gets a
+// send.Router: it picks the shop's account (accountBook), keeps within the
+// account's limits, and hands a message it cannot take now back to
+// JetStream (docs/senders.md, "Per-shop accounts and rate limits").
+func buildSendWorker(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClient, shops *shop.Registry,
+	signer *web.Signer, secretKey string, publicURL func() string, log *zap.Logger, w sendWiring,
+) (*jetstream.Worker, *testSender, error) {
+	if w.workers <= 0 {
+		w.workers = 8
+	}
+	if w.now == nil {
+		w.now = time.Now
+	}
+	if w.limitsNow == nil {
+		w.limitsNow = time.Now
+	}
+	keys := w.keys
 	pub := jetstream.NewPublisher(conn.JS)
 	timers, err := redis.NewTimers(redis.TimerConfig{Client: rdb, Keys: keys})
 	if err != nil {
 		return nil, nil, err
 	}
-	providers := map[string]send.Provider{}
-	if cfg.SendGridAPIKey != "" {
-		c, err := sendgrid.New(sendgrid.Config{APIKey: cfg.SendGridAPIKey, BaseURL: cfg.SendGridURL, Logger: log.Named("sendgrid")})
-		if err != nil {
-			return nil, nil, err
-		}
-		providers[event.ChannelEmail] = sendgridProvider{client: c, shops: shops}
+	book, err := newAccountBook(accountBookConfig{
+		Shops:          shops,
+		SendGridAPIKey: cfg.SendGridAPIKey, SendGridURL: cfg.SendGridURL,
+		TwilioAccountSID: cfg.TwilioAccountSID, TwilioAuthToken: cfg.TwilioAuthToken, TwilioURL: cfg.TwilioURL,
+		StatusCallback: strings.TrimRight(publicURL(), "/") + twilio.WebhookPath,
+		Transport:      w.transport, Limiter: w.limiter, Now: w.limitsNow, Logger: log.Named("accounts"),
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	if cfg.TwilioAccountSID != "" && cfg.TwilioAuthToken != "" {
-		c, err := twilio.New(twilio.Config{
-			AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken, BaseURL: cfg.TwilioURL,
-			StatusCallback: strings.TrimRight(publicURL(), "/") + twilio.WebhookPath, Logger: log.Named("twilio"),
-		})
-		if err != nil {
-			return nil, nil, err
+	router, err := send.NewRouter(send.RouterConfig{Accounts: book, Now: w.limitsNow, Logger: log.Named("accounts")})
+	if err != nil {
+		return nil, nil, err
+	}
+	providers := map[string]send.Provider{}
+	for _, ch := range []string{event.ChannelEmail, event.ChannelSMS} {
+		if !book.configured(ch) {
+			continue
 		}
-		providers[event.ChannelSMS] = twilioProvider{client: c, shops: shops}
+		providers[ch] = router
+		if without := book.ownAccounts(ch, false); len(without) > 0 && !book.global(ch) {
+			log.Warn("shops without an account of their own, and no global one: their messages fail instead of going to the dev outbox",
+				zap.String("channel", ch), zap.Strings("shops", without))
+		}
 	}
 	recorder := outboxRecorder{store: redis.NewOutboxStore(rdb, keys)}
 	hooks := &flowHooks{
 		client: webhookout.New(webhookout.Config{Logger: log.Named("flow-webhooks")}), shops: shops,
-		secret: secretKey, recorder: recorder, now: time.Now,
+		secret: secretKey, recorder: recorder, now: w.now,
 	}
-	rend := renderer{shops: shops, signer: signer, publicURL: publicURL, now: time.Now, madeUp: func(id string) bool {
+	rend := renderer{shops: shops, signer: signer, publicURL: publicURL, now: w.now, madeUp: func(id string) bool {
 		sh, ok := shops.Get(id)
 		return !ok || sh.APIToken == ""
 	}}
-	tester := &testSender{shops: shops, renderer: rend, providers: providers, recorder: recorder, now: time.Now}
+	tester := &testSender{shops: shops, renderer: rend, providers: providers, recorder: recorder, now: w.now}
 	codes := &discounts{shops: shops, shopifyURL: cfg.ShopifyURL, bigcommerceURL: cfg.BigCommerceAPIURL, log: log.Named("discounts")}
 	sender, err := send.NewSender(send.Config{
 		Profiles:     profilesSeam{store: redisstore.New(redis.NewCustomerStore(rdb, keys, timers))},
@@ -299,14 +369,15 @@ func newSendWorker(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 		Outcomes:     outcomes{pub: pub},
 		Providers:    providers,
 		Policy:       sendPolicy(shops),
+		Now:          w.now,
 		Logger:       log.Named("sender"),
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	w, err := jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
+	worker, err := jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
 		Stream: jetstream.StreamOutbox, Durable: senderDurable, FilterSubject: jetstream.SubjectsOutbox,
-		Workers: 8, Logger: log.Named("sender"),
+		Workers: w.workers, MaxDeliver: senderMaxDeliver, Logger: log.Named("sender"),
 		Handler: func(ctx context.Context, _ string, data []byte) error {
 			var c processor.SendCommand
 			if err := json.Unmarshal(data, &c); err != nil {
@@ -318,5 +389,5 @@ func newSendWorker(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 			return sender.Handle(ctx, &c)
 		},
 	})
-	return w, tester, err
+	return worker, tester, err
 }

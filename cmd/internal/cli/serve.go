@@ -89,6 +89,10 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 	if err != nil {
 		return err
 	}
+	fileShops := map[string]bool{}
+	for _, s := range shops.All() {
+		fileShops[s.ID] = true
+	}
 	if processes {
 		// Check the flows before starting anything, so mistakes show at once.
 		if _, err := loadFlows(cfg.Flows); err != nil {
@@ -135,11 +139,10 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 			redisURL = child.URL()
 			log.Info("redis-server child started", zap.String("url", redisURL), zap.String("dir", dir))
 		}
-		opts, err := goredis.ParseURL(redisURL)
+		client, err := newRedisClient(redisURL)
 		if err != nil {
 			return fmt.Errorf("REDIS_URL: %w", err)
 		}
-		client := goredis.NewClient(opts)
 		defer client.Close()
 		rdb = client
 	}
@@ -199,7 +202,7 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 				return err
 			}
 		}
-		if proc, err = newProcessing(cfg, conn, rdb, shops, codeKey, reg, log); err != nil {
+		if proc, err = newProcessing(cfg, conn, rdb, shops, fileShops, codeKey, reg, log); err != nil {
 			return err
 		}
 	}
@@ -232,9 +235,17 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 			}
 			return ""
 		}
-		// App installs happen here: the send role holds the secret key.
+		// App installs happen here: the send role holds the secret key. A
+		// new install asks for its history import, which the process role
+		// runs; the admin API asks for one on demand.
+		timers, err := redis.NewTimers(redis.TimerConfig{Client: rdb, Keys: redis.Keys{}})
+		if err != nil {
+			return err
+		}
+		imports := importRequester{imports: redis.NewImports(rdb, redis.Keys{}), timers: timers, now: time.Now}
 		if installed != nil {
-			if err := mountInstall(ctx, srv.Mux, cfg, rdb, installed.keyring, shopSaver{store: installed.store, reg: shops}, key, publicURL(cfg, srv), log); err != nil {
+			saver := shopSaver{store: installed.store, reg: shops, imports: &imports, log: log.Named("install")}
+			if err := mountInstall(ctx, srv.Mux, cfg, rdb, installed.keyring, saver, key, publicURL(cfg, srv), log); err != nil {
 				return err
 			}
 		}
@@ -270,6 +281,11 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 				}
 				return ids
 			},
+		})
+		mountExports(srv.Mux, rdb, adminToken, shops)
+		web.MountImports(srv.Mux, web.ImportsConfig{
+			Token: adminToken, Importer: importAPI{req: imports, shops: shops},
+			Known: func(id string) bool { _, ok := shops.Get(id); return ok },
 		})
 	}
 

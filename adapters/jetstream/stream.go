@@ -19,6 +19,10 @@ const (
 	SubjectsOutbox = "outbox.>"
 	StreamDLQ      = "DLQ"
 	SubjectsDLQ    = "dlq.>"
+	// StreamJobs carries the periodic jobs that run outside the processor
+	// (jobs.<job>.<shop>): the nightly predictions, for the predict role.
+	StreamJobs   = "JOBS"
+	SubjectsJobs = "jobs.>"
 )
 
 // StreamsConfig sizes the streams.
@@ -71,6 +75,7 @@ func StreamConfigs(c StreamsConfig) []jetstream.StreamConfig {
 		mk(StreamFetch, SubjectsFetch, "Platform notifications waiting for an API fetch"),
 		mk(StreamOutbox, SubjectsOutbox, "Send commands for the senders, one per run and step"),
 		mk(StreamDLQ, SubjectsDLQ, "Messages that exhausted their deliveries, for inspection and replay"),
+		mk(StreamJobs, SubjectsJobs, "Periodic jobs of the roles beside the processor (predictions)"),
 	}
 }
 

@@ -31,6 +31,7 @@ const (
 var roleEnv = map[string][]string{
 	"ingest":  {"NATS_URL", shopsEnv},
 	"process": {"NATS_URL", "REDIS_URL", shopsEnv, "BOOMERANG_SECRET_KEY"},
+	"predict": {"NATS_URL", "REDIS_URL", shopsEnv, "BOOMERANG_SECRET_KEY"},
 	"send": {
 		"NATS_URL", "REDIS_URL", shopsEnv, "BOOMERANG_SECRET_KEY", "BOOMERANG_PUBLIC_URL",
 		"BOOMERANG_ADMIN_TOKEN", "SENDGRID_API_KEY", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN",

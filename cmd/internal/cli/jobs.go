@@ -78,6 +78,10 @@ func (j *dailyJob) run(ctx context.Context, ev *event.Event) error {
 		return nil // a shop removed or uninstalled: its job ends
 	}
 	day := dates.Midnight(t.DueAt, s.Location())
+	if t.Step == onDemand {
+		// Asked for now: no marker, and the nightly timer goes on.
+		return j.do(ctx, s, day)
+	}
 	prefix := j.keys.Prefix
 	if prefix == "" {
 		prefix = redis.DefaultPrefix

@@ -159,8 +159,6 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 	index := dateIndexSeam{redis.NewDates(rdb, keys)}
 	base := dailyJob{shops: shops, timers: timers, rdb: rdb, keys: keys, now: time.Now, log: log.Named("jobs")}
 	datesDaily := newDatesJob(base, &dates.Job{Index: index, Calendar: holidayCalendar(shops, set)}, pub)
-	store := redisstore.New(redis.NewCustomerStore(rdb, keys, timers))
-	predictDaily := newPredictJob(base, store, redis.NewDates(rdb, keys), pub)
 	fstats := newFlowStats(redis.NewFlowStats(rdb, keys), log.Named("stats"))
 	catalogue := redis.NewCatalogue(rdb, keys)
 	engine, err := processor.New(processor.Config{
@@ -189,7 +187,7 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 		rec: rec, imports: redis.NewImports(rdb, keys), timers: timers, shops: shops, now: time.Now, log: log.Named("import"),
 	}
 	side := []sideJob{
-		datesDaily, predictDaily,
+		datesDaily,
 		catalogueJob{catalogue},
 		exports, imports,
 		redactJob{eraser: redis.NewEraser(rdb, keys, timers), shops: shops, exports: exports, log: log.Named("redact")},
@@ -217,14 +215,14 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 			if err != nil {
 				return jetstream.BatchMsg{}, err
 			}
-			return jetstream.BatchMsg{Subject: ev.Subject(), MsgID: c.MsgID(), Data: b}, nil
+			return jetstream.BatchMsg{Subject: timerSubject(ev), MsgID: c.MsgID(), Data: b}, nil
 		},
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &processing{
-		worker: worker, poller: poller, archive: archive, flows: set.All(), jobs: []*dailyJob{datesDaily, predictDaily},
+		worker: worker, poller: poller, archive: archive, flows: set.All(), jobs: []*dailyJob{datesDaily},
 		reconcile: polls, imports: imports, shops: shops,
 	}, nil
 }

@@ -57,6 +57,7 @@ const (
 	roleIngest  = "ingest"
 	roleProcess = "process"
 	roleSend    = "send"
+	rolePredict = "predict"
 )
 
 // runRoles runs serve (every role built so far, with embedded defaults) or
@@ -71,6 +72,7 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 	ingesting := role == roleServe || role == roleIngest
 	processes := role == roleServe || role == roleProcess
 	sends := role == roleServe || role == roleSend
+	predicts := role == roleServe || role == rolePredict
 
 	maxBody, err := int64Setting("BOOMERANG_MAX_BODY_BYTES", cfg.MaxBodyBytes)
 	if err != nil {
@@ -124,7 +126,7 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 
 	var rdb goredis.UniversalClient
 	var child *redis.Child
-	if processes || sends || (ingesting && cfg.RedisURL != "") {
+	if processes || sends || predicts || (ingesting && cfg.RedisURL != "") {
 		redisURL := cfg.RedisURL
 		if redisURL == "" {
 			if role != roleServe {
@@ -193,6 +195,15 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 		workers = append(workers, fw)
 	}
 	var proc *processing
+	var pred *predicting
+	if predicts {
+		if !processes {
+			srv.AddCheck("redis", func(ctx context.Context) error { return rdb.Ping(ctx).Err() })
+		}
+		if pred, err = newPredicting(conn, rdb, shops, log.Named("predict")); err != nil {
+			return err
+		}
+	}
 	adminToken := ""
 	if processes {
 		srv.AddCheck("redis", func(ctx context.Context) error { return rdb.Ping(ctx).Err() })
@@ -283,6 +294,10 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 			},
 		})
 		mountExports(srv.Mux, rdb, adminToken, shops)
+		web.MountPredictions(srv.Mux, web.PredictionsConfig{
+			Token: adminToken, Known: func(id string) bool { _, ok := shops.Get(id); return ok },
+			Refit: func(ctx context.Context, id string) error { return predictNow(ctx, pub, id, time.Now()) },
+		})
 		web.MountImports(srv.Mux, web.ImportsConfig{
 			Token: adminToken, Importer: importAPI{req: imports, shops: shops},
 			Known: func(id string) bool { _, ok := shops.Get(id); return ok },
@@ -297,6 +312,11 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 		}
 		for _, w := range workers {
 			if err := w.Start(ctx); err != nil {
+				return err
+			}
+		}
+		if pred != nil {
+			if err := pred.start(runCtx); err != nil {
 				return err
 			}
 		}
@@ -327,6 +347,7 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 		w.Stop(sctx)
 	}
 	proc.stop(sctx)
+	pred.stop(sctx)
 	stopRun()
 	log.Info("stopped")
 	return nil

@@ -168,11 +168,25 @@ func (m BGNBD) condExpected(t, x, tt, pa float64) float64 {
 	if t <= 0 || pa == 0 {
 		return 0
 	}
+	return expectedGiven(m.growth(t, x, tt), pa)
+}
+
+// growth is the conditional expectation of an active customer,
+// (a+b+x−1)/(a−1) · [1 − (1−z)^(a−1) · ₂F₁(a+b−1−r, a−1; a+b+x−1; z)] with
+// z = t/(α+T+t): it depends on x and T but not on t_x, so customers sharing
+// (x, T) share it (Models.ScoreAll).
+func (m BGNBD) growth(t, x, tt float64) float64 {
 	z := t / (m.Alpha + tt + t)
 	c := m.A + m.B + x - 1
 	// ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; c; z) = (1−z)^(a−1) · 2F1(a+b−1−r, a−1; c; z)
 	h := math.Pow(1-z, m.A-1) * mathext.Hypergeo(m.A+m.B-1-m.R, m.A-1, c, z)
-	v := c / (m.A - 1) * (1 - h) * pa
+	return c / (m.A - 1) * (1 - h)
+}
+
+// expectedGiven is an active customer's expectation g times P(alive) pa,
+// 0 when that is not a finite non-negative number.
+func expectedGiven(g, pa float64) float64 {
+	v := g * pa
 	if isBad(v) || v < 0 {
 		return 0
 	}

@@ -53,7 +53,7 @@ func FitParetoNBDMAP(s []Summary) (ParetoNBD, error) {
 	if len(s) < 2 {
 		return ParetoNBD{}, ErrNoData
 	}
-	gs := groupSummaries(s)
+	gs := newParetoGroups(groupSummaries(s))
 	mt := meanT(s)
 	p, _, err := minimizeLog(func(p []float64) float64 {
 		return ParetoNBD{R: p[0], Alpha: p[1], S: p[2], Beta: p[3]}.groupedLL(gs) + logPrior(p, nil)

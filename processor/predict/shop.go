@@ -12,9 +12,11 @@ import (
 // "rfm").
 const MinCustomers = 100
 
-// Models' names in a ShopScore.
+// Models' names in a ShopScore: the model churn risk came from, and
+// Gamma-Gamma for spend.
 const (
 	ModelParetoNBD = "pareto_nbd+gamma_gamma"
+	ModelMBGNBD    = "mbg_nbd+gamma_gamma"
 	ModelBGNBD     = "bg_nbd+gamma_gamma"
 	ModelRFM       = "rfm"
 )
@@ -39,8 +41,11 @@ type ShopScore struct {
 // interval between orders (RFM): risk = days since the last order / (3 ×
 // the usual interval), capped at 1, so low within about one interval, medium
 // within two, high after (the interval is the median over repeat buyers, 30
-// days when there are none). Pareto/NBD gives P(alive) when it fits, as
-// BG/NBD keeps every one-time buyer alive forever (docs/predictions.md).
+// days when there are none). P(alive) comes from the model ChooseShopModel
+// picks: the shop's own holdout decides between MBG/NBD and Pareto/NBD when
+// its history is long enough, else DefaultChurnModel; never BG/NBD, which
+// keeps every one-time buyer alive forever (docs/predictions.md). Expected
+// orders, CLV and the next order come from BG/NBD and Gamma-Gamma.
 func ScoreShop(hs []History, asOf time.Time) []ShopScore {
 	var sums []Summary
 	for _, h := range hs {
@@ -52,7 +57,7 @@ func ScoreShop(hs []History, asOf time.Time) []ShopScore {
 		return nil
 	}
 	if len(sums) >= MinCustomers {
-		if out, ok := fitted(sums, asOf); ok {
+		if out, ok := fitted(sums, ChooseShopModel(hs, asOf).Model, asOf); ok {
 			return out
 		}
 	}
@@ -92,7 +97,10 @@ func summarize(h History, asOf time.Time) (Summary, bool) {
 	return s, true
 }
 
-func fitted(sums []Summary, asOf time.Time) ([]ShopScore, bool) {
+// fitted fits the models by maximum a posteriori and scores the customers,
+// P(alive) from churn; when churn's model does not fit it falls back to
+// MBG/NBD, then BG/NBD.
+func fitted(sums []Summary, churn ChurnModel, asOf time.Time) ([]ShopScore, bool) {
 	bg, err := FitBGNBDMAP(sums)
 	if err != nil {
 		return nil, false
@@ -101,18 +109,28 @@ func fitted(sums []Summary, asOf time.Time) ([]ShopScore, bool) {
 	if err != nil {
 		gg = GammaGamma{} // no repeat spend to fit: CLV counts no value
 	}
-	m := Models{BGNBD: bg, GammaGamma: gg, Unit: Week}
-	name := ModelBGNBD
-	if pn, err := FitParetoNBDMAP(sums); err == nil {
-		m.ParetoNBD, m.HasParetoNBD, name = pn, true, ModelParetoNBD
-	}
-	out := make([]ShopScore, len(sums))
-	for i, s := range sums {
-		sc := m.Score(s, asOf)
-		if bad(sc.PAlive) || bad(sc.ExpectedOrders365) || bad(sc.CLV365) {
-			return nil, false
+	m := Models{BGNBD: bg, GammaGamma: gg, Unit: Week, Churn: churn}
+	if m.Churn == ChurnParetoNBD {
+		if m.ParetoNBD, err = FitParetoNBDMAP(sums); err == nil {
+			m.HasParetoNBD = true
+		} else {
+			m.Churn = ChurnMBGNBD
 		}
-		out[i] = ShopScore{Score: sc, Model: name}
+	}
+	if m.Churn == ChurnMBGNBD {
+		if m.MBGNBD, err = FitMBGNBDMAP(sums); err != nil {
+			m.Churn = ChurnBGNBD
+		}
+	}
+	name := map[ChurnModel]string{ChurnParetoNBD: ModelParetoNBD, ChurnMBGNBD: ModelMBGNBD, ChurnBGNBD: ModelBGNBD}[m.Churn]
+	out := make([]ShopScore, len(sums))
+	ok := true
+	m.ScoreEach(sums, asOf, func(i int, sc *Score) {
+		ok = ok && !bad(sc.PAlive) && !bad(sc.ExpectedOrders365) && !bad(sc.CLV365)
+		out[i] = ShopScore{Score: *sc, Model: name}
+	})
+	if !ok {
+		return nil, false
 	}
 	return out, true
 }

@@ -34,6 +34,46 @@ type predictData struct {
 	summaries []predict.Summary
 	models    predict.Models
 	paretoErr error
+	mbgErr    error
+	// comparison is the holdout comparison that chose models.Churn; nil
+	// without --holdout-end.
+	comparison *predict.Comparison
+}
+
+// horizon is the holdout's length in the unit; 0 without one.
+func (d *predictData) horizon() float64 {
+	if d.cfg.HoldoutEnd.IsZero() {
+		return 0
+	}
+	return d.cfg.HoldoutEnd.Sub(d.cfg.CalibrationEnd).Hours() / 24 / d.cfg.Unit.Days()
+}
+
+// chooseChurn sets the model P(alive) comes from: with a holdout, the one
+// Comparison.Choose picks; without, predict.DefaultChurnModel. A model that
+// did not fit is passed over (MBG/NBD, then BG/NBD, stand in).
+func (d *predictData) chooseChurn() {
+	if d.horizon() > 0 && d.mbgErr == nil {
+		c := predict.Compare(d.models, d.summaries, d.horizon())
+		d.comparison, d.models.Churn = &c, c.Choose()
+		return
+	}
+	fits := map[predict.ChurnModel]bool{predict.ChurnParetoNBD: d.paretoErr == nil, predict.ChurnMBGNBD: d.mbgErr == nil}
+	for _, c := range []predict.ChurnModel{predict.DefaultChurnModel, predict.ChurnMBGNBD, predict.ChurnParetoNBD} {
+		if fits[c] {
+			d.models.Churn = c
+			return
+		}
+	}
+	d.models.Churn = predict.ChurnBGNBD
+}
+
+// warn prints the fits that failed on w.
+func (d *predictData) warn(w io.Writer) {
+	for _, err := range []error{d.paretoErr, d.mbgErr} {
+		if err != nil {
+			fmt.Fprintln(w, "warning:", err)
+		}
+	}
 }
 
 func (in *predictInput) load(stdio IO) (*predictData, error) {
@@ -79,6 +119,8 @@ func (in *predictInput) load(stdio IO) (*predictData, error) {
 	}
 	d.models.ParetoNBD, d.paretoErr = predict.FitParetoNBD(s)
 	d.models.HasParetoNBD = d.paretoErr == nil
+	d.models.MBGNBD, d.mbgErr = predict.FitMBGNBD(s)
+	d.chooseChurn()
 	return d, nil
 }
 
@@ -90,6 +132,11 @@ type fitOutput struct {
 	GammaGamma predict.GammaGamma `json:"gamma_gamma"`
 	ParetoNBD  *predict.ParetoNBD `json:"pareto_nbd,omitempty"`
 	Holdout    *holdoutOutput     `json:"holdout,omitempty"`
+	MBGNBD     *predict.MBGNBD    `json:"mbg_nbd,omitempty"`
+	// Models and Chosen come with a holdout: each model's predictions
+	// against it, and the model churn risk comes from.
+	Models *predict.Comparison `json:"models,omitempty"`
+	Chosen predict.ChurnModel  `json:"chosen,omitempty"`
 }
 
 type holdoutOutput struct {
@@ -98,10 +145,10 @@ type holdoutOutput struct {
 }
 
 func newPredict(stdio IO) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "predict",
-		Short: "Fit the customer-lifetime models (BG/NBD, Pareto/NBD, Gamma-Gamma) and score customers",
-	}
+	// `boomerang predict` alone runs the predict role (predictrole.go);
+	// fit and score are the model library's commands.
+	cmd := newServe(stdio, rolePredict, "Run the predict role: nightly and on-demand model refits, prediction.updated for band moves "+
+		"(needs NATS_URL and REDIS_URL); fit and score work on a CSV of transactions")
 	cmd.AddCommand(newPredictFit(stdio), newPredictScore(stdio))
 	return cmd
 }
@@ -113,11 +160,17 @@ func newPredictFit(stdio IO) *cobra.Command {
 		Short: "Fit the models to transactions and print their parameters as JSON",
 		Long: `fit reads transactions (CSV customer_id,date,amount), merges each customer's same-day
 orders, keeps the customers whose first order is on or before --calibration-end, fits
-BG/NBD, Pareto/NBD and Gamma-Gamma by maximum likelihood and prints one JSON object:
-customers, repeaters, bgnbd {r, alpha, a, b, ll}, gamma_gamma {p, q, gamma, ll},
-pareto_nbd {r, alpha, s, beta, ll} and, with --holdout-end, holdout {predicted, actual}:
-the BG/NBD expected repeat order days between the two dates summed over the customers,
-against the order days that happened.`,
+BG/NBD, Pareto/NBD, MBG/NBD and Gamma-Gamma by maximum likelihood and prints one JSON
+object: customers, repeaters, bgnbd {r, alpha, a, b, ll}, gamma_gamma {p, q, gamma, ll},
+pareto_nbd {r, alpha, s, beta, ll}, mbg_nbd {r, alpha, a, b, ll} and, with --holdout-end:
+holdout {predicted, actual}: the BG/NBD expected repeat order days between the two dates
+summed over the customers, against the order days that happened;
+models {bgnbd, mbg_nbd, pareto_nbd}, each {predicted, actual, mae, auc, log_loss, ll}: the
+model's summed and per-customer (mean absolute error) expectations against the holdout,
+how well its P(alive) ranks the customers who ordered in the holdout above those who did
+not (auc), the log loss of its probability of at least one holdout order, and its
+calibration log-likelihood; and chosen: the model churn risk comes from (mbg_nbd or
+pareto_nbd, by auc; docs/predictions.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			d, err := in.load(stdio)
@@ -125,24 +178,29 @@ against the order days that happened.`,
 				return err
 			}
 			out := fitOutput{Customers: len(d.summaries), BGNBD: d.models.BGNBD, GammaGamma: d.models.GammaGamma}
-			if d.paretoErr != nil {
-				fmt.Fprintln(stdio.Stderr, "warning:", d.paretoErr)
-			} else {
+			d.warn(stdio.Stderr)
+			if d.paretoErr == nil {
 				out.ParetoNBD = &d.models.ParetoNBD
 			}
+			if d.mbgErr == nil {
+				out.MBGNBD = &d.models.MBGNBD
+			}
 			var h holdoutOutput
-			horizon := float64(d.cfg.HoldoutEnd.Sub(d.cfg.CalibrationEnd).Hours()) / 24 / d.cfg.Unit.Days()
+			horizon := d.horizon()
 			for _, c := range d.summaries {
 				if c.X > 0 {
 					out.Repeaters++
 				}
-				if !d.cfg.HoldoutEnd.IsZero() {
+				if horizon > 0 {
 					h.Predicted += d.models.BGNBD.ConditionalExpectedPurchases(horizon, c.X, c.TX, c.T)
 					h.Actual += c.HoldoutX
 				}
 			}
-			if !d.cfg.HoldoutEnd.IsZero() {
+			if horizon > 0 {
 				out.Holdout = &h
+				if d.comparison != nil {
+					out.Models, out.Chosen = d.comparison, d.models.Churn
+				}
 			}
 			enc := json.NewEncoder(stdio.Stdout)
 			enc.SetIndent("", "  ")
@@ -162,25 +220,25 @@ var scoreHeader = []string{
 func newPredictScore(stdio IO) *cobra.Command {
 	var in predictInput
 	cmd := &cobra.Command{
-		Use:   "score --transactions FILE --calibration-end DATE [--unit week|day]",
+		Use:   "score --transactions FILE --calibration-end DATE [--holdout-end DATE] [--unit week|day]",
 		Short: "Fit the models and print each customer's predictions as CSV",
 		Long: `score fits the models as fit does and prints one CSV row per customer, as of the
 calibration end: ` + fmt.Sprint(scoreHeader) + `.
 
-p_alive comes from Pareto/NBD (BG/NBD keeps every one-time buyer alive forever), or from
-BG/NBD when Pareto/NBD does not fit; churn_risk is 1 − p_alive, banded low < 0.33 ≤ medium
-< 0.66 ≤ high. expected_orders_365 is BG/NBD's; clv_365 multiplies it month by month with
-the Gamma-Gamma expected spend, discounted 10% a year. next_order_at is the day by which
-one order is expected, empty when that is more than 365 days away.`,
+p_alive comes from the model fit prints as "chosen" when --holdout-end is given, else from
+Pareto/NBD, the default (MBG/NBD when Pareto/NBD does not fit); never from BG/NBD, which
+keeps every one-time buyer alive forever, unless nothing else fits. churn_risk is
+1 − p_alive, banded low < 0.33 ≤ medium < 0.66 ≤ high. expected_orders_365 is BG/NBD's;
+clv_365 multiplies it month by month with the Gamma-Gamma expected spend, discounted 10% a
+year. next_order_at is the day by which one order is expected, empty when that is more
+than 365 days away.`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			d, err := in.load(stdio)
 			if err != nil {
 				return err
 			}
-			if d.paretoErr != nil {
-				fmt.Fprintln(stdio.Stderr, "warning:", d.paretoErr, "; p_alive from BG/NBD")
-			}
+			d.warn(stdio.Stderr)
 			return writeScores(stdio.Stdout, d)
 		},
 	}
@@ -194,19 +252,23 @@ func writeScores(w io.Writer, d *predictData) error {
 		return fmt.Errorf("writing scores: %w", err)
 	}
 	num := func(v float64, prec int) string { return strconv.FormatFloat(v, 'f', prec, 64) }
-	for _, c := range d.summaries {
-		s := d.models.Score(c, d.cfg.CalibrationEnd)
+	var err error
+	d.models.ScoreEach(d.summaries, d.cfg.CalibrationEnd, func(_ int, s *predict.Score) {
+		if err != nil {
+			return
+		}
 		next := ""
 		if !s.NextOrderAt.IsZero() {
 			next = s.NextOrderAt.Format(time.DateOnly)
 		}
-		if err := cw.Write([]string{
-			c.CustomerID, num(c.X, -1), num(c.TX, -1), num(c.T, -1),
+		err = cw.Write([]string{
+			s.CustomerID, num(s.X, -1), num(s.TX, -1), num(s.T, -1),
 			num(s.PAlive, 6), num(s.ChurnRisk, 6), string(s.ChurnBand),
 			num(s.ExpectedOrders365, 6), num(s.CLV365, 2), next,
-		}); err != nil {
-			return fmt.Errorf("writing scores: %w", err)
-		}
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("writing scores: %w", err)
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

@@ -70,6 +70,14 @@ func TestPredictFitOnCDNOW(t *testing.T) {
 		Predicted float64 `json:"predicted"`
 		Actual    float64 `json:"actual"`
 	}
+	type holdoutFit struct {
+		Predicted float64 `json:"predicted"`
+		Actual    float64 `json:"actual"`
+		MAE       float64 `json:"mae"`
+		AUC       float64 `json:"auc"`
+		LogLoss   float64 `json:"log_loss"`
+		LL        float64 `json:"ll"`
+	}
 	var got struct {
 		Customers int        `json:"customers"`
 		Repeaters int        `json:"repeaters"`
@@ -77,6 +85,13 @@ func TestPredictFitOnCDNOW(t *testing.T) {
 		GG        gammaGamma `json:"gamma_gamma"`
 		PNBD      paretoNBD  `json:"pareto_nbd"`
 		Holdout   holdout    `json:"holdout"`
+		MBGNBD    bgnbd      `json:"mbg_nbd"`
+		Models    struct {
+			BGNBD  holdoutFit `json:"bgnbd"`
+			MBGNBD holdoutFit `json:"mbg_nbd"`
+			PNBD   holdoutFit `json:"pareto_nbd"`
+		} `json:"models"`
+		Chosen string `json:"chosen"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &got), out)
 	require.Equal(t, 2357, got.Customers)
@@ -97,7 +112,39 @@ func TestPredictFitOnCDNOW(t *testing.T) {
 	// BG/NBD's conditional expectations summed over the 39 holdout weeks: 1653.4, 12% under the 1,882 that
 	// happened (own figure, not published; FHL 2005a's x = 0 check is in processor/predict).
 	require.InDelta(t, 1653.4, got.Holdout.Predicted, 0.5)
+	// MBG/NBD: lifetimes' test_params_out_is_close_to_BTYDplus figures (0.525, 6.183, 0.891, 1.614) to their
+	// 3 decimals; LL own figure.
+	require.InDelta(t, 0.525, got.MBGNBD.R, 1.5e-3)
+	require.InDelta(t, 6.183, got.MBGNBD.Alpha, 1.5e-3)
+	require.InDelta(t, 0.891, got.MBGNBD.A, 1.5e-3)
+	require.InDelta(t, 1.614, got.MBGNBD.B, 1.5e-3)
+	require.InDelta(t, -9582.14, got.MBGNBD.LL, 0.01)
+	// The holdout comparison (docs/predictions.md): BG/NBD's entry is the holdout figure above; its P(alive)
+	// ranks worse than a coin; Pareto/NBD ranks best and gives churn risk.
+	require.InDelta(t, got.Holdout.Predicted, got.Models.BGNBD.Predicted, 1e-9)
+	for _, m := range []holdoutFit{got.Models.BGNBD, got.Models.MBGNBD, got.Models.PNBD} {
+		require.InDelta(t, 1882.0, m.Actual, 0)
+	}
+	require.InDelta(t, 0.3158, got.Models.BGNBD.AUC, 1e-4)
+	require.InDelta(t, 0.6866, got.Models.MBGNBD.AUC, 1e-4)
+	require.InDelta(t, 0.7262, got.Models.PNBD.AUC, 1e-4)
+	require.InDelta(t, 1576.73, got.Models.MBGNBD.Predicted, 0.01)
+	require.InDelta(t, 1665.51, got.Models.PNBD.Predicted, 0.01)
+	require.InDelta(t, 0.7545, got.Models.PNBD.MAE, 1e-4)
+	require.InDelta(t, 0.5053, got.Models.MBGNBD.LogLoss, 1e-4)
+	require.InDelta(t, got.PNBD.LL, got.Models.PNBD.LL, 1e-9)
+	require.Equal(t, "pareto_nbd", got.Chosen)
 	t.Logf("%s", out)
+
+	// Without a holdout there is nothing to compare.
+	code, out, errOut = run(t, []string{
+		"predict", "fit", "--transactions", cdnowTransactions(t), "--calibration-end", "1997-09-30",
+	}, "", nil)
+	require.Equal(t, 0, code, errOut)
+	require.NotContains(t, out, `"models"`)
+	require.NotContains(t, out, `"chosen"`)
+	require.NotContains(t, out, `"holdout"`)
+	require.Contains(t, out, `"mbg_nbd"`)
 }
 
 func TestPredictScoreOnCDNOW(t *testing.T) {
@@ -136,6 +183,29 @@ func TestPredictScoreOnCDNOW(t *testing.T) {
 		}
 	}
 	require.Equal(t, []string{"1", "2", strconv.FormatFloat(213.0/7, 'f', -1, 64), strconv.FormatFloat(272.0/7, 'f', -1, 64)}, one[:4])
+	// p_alive from Pareto/NBD, the default: one-time buyers are not all alive, and the longer they have been
+	// away the less likely (BG/NBD would give them all 1).
+	alive := map[string]float64{}
+	for _, r := range recs[1:] {
+		if r[1] == "0" {
+			pa, err := strconv.ParseFloat(r[4], 64)
+			require.NoError(t, err)
+			alive[r[3]] = pa
+		}
+	}
+	early, late := strconv.FormatFloat(272.0/7, 'f', -1, 64), strconv.FormatFloat(200.0/7, 'f', -1, 64)
+	require.Contains(t, alive, early)
+	require.Contains(t, alive, late)
+	require.Less(t, alive[early], 1.0)
+	require.Greater(t, alive[late], alive[early])
+
+	// With the holdout, p_alive comes from the model it chooses: Pareto/NBD again on CDNOW.
+	code, out2, errOut := run(t, []string{
+		"predict", "score", "--transactions", cdnowTransactions(t),
+		"--calibration-end", "19970930", "--holdout-end", "1998-06-30",
+	}, "", nil)
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, out, out2)
 }
 
 func TestPredictRejectsBadFlags(t *testing.T) {

@@ -105,9 +105,38 @@ func profileMap(p *Profile, now time.Time) map[string]any {
 			pred["next_order_at"] = *q.NextOrderAt
 		}
 	}
+	if d, ok := avgDaysBetweenOrders(p.OrderTimes); ok {
+		pred["avg_days_between_orders"] = d
+	}
 	m["predictions"] = pred
 	m["segments"] = segments(p, now)
 	return m
+}
+
+// avgDaysBetweenOrders is the mean number of days between a customer's
+// distinct order days (same-day orders count once, as the models do),
+// computed from the profile at once rather than by the nightly job; ok is
+// false below two order days.
+func avgDaysBetweenOrders(orders []time.Time) (float64, bool) {
+	var first, last string
+	days := 0
+	for _, t := range orders { // sorted, oldest first
+		d := t.UTC().Format(time.DateOnly)
+		if d == last {
+			continue
+		}
+		if first == "" {
+			first = d
+		}
+		last = d
+		days++
+	}
+	if days < 2 {
+		return 0, false
+	}
+	f, _ := time.Parse(time.DateOnly, first)
+	l, _ := time.Parse(time.DateOnly, last)
+	return l.Sub(f).Hours() / 24 / float64(days-1), true
 }
 
 // Segments a profile can be in (docs/flows.md): usable in CEL as

@@ -23,6 +23,11 @@ const (
 	// (jobs.<job>.<shop>): the nightly predictions, for the predict role.
 	StreamJobs   = "JOBS"
 	SubjectsJobs = "jobs.>"
+	// StreamHistory carries the events of history imports
+	// (history.<shop>.<type>), consumed beside EVENTS so a store's years of
+	// orders never queue ahead of any shop's live events.
+	StreamHistory   = "HISTORY"
+	SubjectsHistory = "history.>"
 )
 
 // StreamsConfig sizes the streams.
@@ -76,6 +81,7 @@ func StreamConfigs(c StreamsConfig) []jetstream.StreamConfig {
 		mk(StreamOutbox, SubjectsOutbox, "Send commands for the senders, one per run and step"),
 		mk(StreamDLQ, SubjectsDLQ, "Messages that exhausted their deliveries, for inspection and replay"),
 		mk(StreamJobs, SubjectsJobs, "Periodic jobs of the roles beside the processor (predictions)"),
+		mk(StreamHistory, SubjectsHistory, "Historical events of store imports, applied beside the live ones"),
 	}
 }
 

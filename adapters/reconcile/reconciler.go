@@ -136,11 +136,23 @@ func (r *Reconciler) publish(ctx context.Context, src Source, s *shop.Shop, w Wi
 		if err != nil {
 			return fmt.Errorf("encoding %s: %w", ev.Type, err)
 		}
-		if _, err := r.cfg.Publisher.Publish(ctx, ev.Subject(), ev.MsgID(), b); err != nil {
+		subject := ev.Subject()
+		if historical {
+			subject = HistorySubject(ev)
+		}
+		if _, err := r.cfg.Publisher.Publish(ctx, subject, ev.MsgID(), b); err != nil {
 			return err
 		}
 		n++
 		return nil
 	})
 	return n, err
+}
+
+// HistorySubject is where an imported event is published:
+// history.<shop>.<type>, on a stream of its own (jetstream.StreamHistory)
+// that the processor consumes beside the live events, so an import of a
+// store's years of orders never queues ahead of any shop's live events.
+func HistorySubject(ev *event.Event) string {
+	return "history." + ev.Shop + "." + string(ev.Type)
 }

@@ -29,6 +29,9 @@ import (
 // replica.
 const processorDurable = "processor"
 
+// historyDurable is the processor's consumer on HISTORY (imported events).
+const historyDurable = "history"
+
 // loadFlows reads the library and the BOOMERANG_FLOWS directory and
 // compiles them; any mistake stops the start with every file:line.
 func loadFlows(dir string) (*flows.Set, error) {
@@ -124,15 +127,18 @@ func (s timersSeam) CancelMany(ctx context.Context, ids []string) error {
 
 // processing is the processor role's parts.
 type processing struct {
-	archive   *redisstore.Archive
-	flows     []*flows.Program
-	worker    *jetstream.Worker
-	poller    *redis.Poller
-	dlq       *jetstream.DLQMover
-	jobs      []*dailyJob
-	reconcile *reconcileJob // nil when polling is off
-	imports   *importJob
-	shops     *shop.Registry
+	archive *redisstore.Archive
+	flows   []*flows.Program
+	worker  *jetstream.Worker
+	history *jetstream.Worker
+	poller  *redis.Poller
+	dlq     *jetstream.DLQMover
+	// historyDLQ moves poison history events (nil until started).
+	historyDLQ *jetstream.DLQMover
+	jobs       []*dailyJob
+	reconcile  *reconcileJob // nil when polling is off
+	imports    *importJob
+	shops      *shop.Registry
 	// stopImports ends the background history imports.
 	stopImports context.CancelFunc
 }
@@ -204,6 +210,15 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 	if err != nil {
 		return nil, err
 	}
+	// Imported history has its own stream and consumer with fewer workers:
+	// live events of every shop go on beside a store's years of orders.
+	history, err := jetstream.NewWorker(conn.JS, jetstream.WorkerConfig{
+		Stream: jetstream.StreamHistory, Durable: historyDurable, FilterSubject: jetstream.SubjectsHistory,
+		Workers: 2, MaxBatch: 16, BatchHandler: eventBatchHandler(engine), Logger: log.Named("history"),
+	})
+	if err != nil {
+		return nil, err
+	}
 	poller, err := redis.NewPoller(redis.PollerConfig{
 		Timers: timers, Publish: pub, Logger: log.Named("timers"), Registerer: reg,
 		Encode: func(c redis.Claimed) (jetstream.BatchMsg, error) {
@@ -222,7 +237,7 @@ func newProcessing(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalClien
 		return nil, err
 	}
 	return &processing{
-		worker: worker, poller: poller, archive: archive, flows: set.All(), jobs: []*dailyJob{datesDaily},
+		worker: worker, history: history, poller: poller, archive: archive, flows: set.All(), jobs: []*dailyJob{datesDaily},
 		reconcile: polls, imports: imports, shops: shops,
 	}, nil
 }
@@ -250,14 +265,19 @@ func (p *processing) start(ctx context.Context, conn *jetstream.Conn, log *zap.L
 	go watchNewShops(ctx, p.shops, installedRefresh, watched, log.Named("jobs"))
 	ictx, stopImports := context.WithCancel(ctx)
 	p.imports.base, p.stopImports = ictx, stopImports
-	if err := p.worker.Start(ctx); err != nil {
-		return err
+	for _, w := range []*jetstream.Worker{p.worker, p.history} {
+		if err := w.Start(ctx); err != nil {
+			return err
+		}
 	}
 	dlq, err := jetstream.StartDLQMover(conn, jetstream.StreamEvents, processorDurable, log.Named("dlq"))
 	if err != nil {
 		return err
 	}
 	p.dlq = dlq
+	if p.historyDLQ, err = jetstream.StartDLQMover(conn, jetstream.StreamHistory, historyDurable, log.Named("dlq")); err != nil {
+		return err
+	}
 	go func() {
 		if err := p.poller.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			log.Error("timer poller stopped", zap.Error(err))
@@ -271,7 +291,11 @@ func (p *processing) stop(ctx context.Context) {
 		return
 	}
 	p.worker.Stop(ctx)
+	p.history.Stop(ctx)
 	p.dlq.Stop()
+	if p.historyDLQ != nil {
+		p.historyDLQ.Stop()
+	}
 	if p.stopImports != nil {
 		// A running import stops where it is; its lock lapses and its
 		// watchdog timer resumes it on a replica that runs.

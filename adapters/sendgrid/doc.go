@@ -16,6 +16,8 @@
 // signature and timestamp freshness over the raw body; ParseEvents maps the
 // JSON array of SendGrid events to canonical events, keyed by the custom args
 // Boomerang put on the message (boomerang_shop, boomerang_message_id, …);
-// Webhook is the http.Handler for POST /webhooks/sendgrid that does both and
-// publishes every event to JetStream before answering 200.
+// Webhook is the http.Handler for POST /webhooks/sendgrid (the role's
+// account) and POST /webhooks/sendgrid/{shop} (a shop's own account,
+// verified with its own key, publishing only that shop's events) that does
+// both and publishes every event to JetStream before answering 200.
 package sendgrid

@@ -3,7 +3,11 @@ package sendgrid_test
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,6 +94,67 @@ func FuzzParseEvents(f *testing.F) {
 			require.Equal(t, ev.ID, back.ID)
 			require.Equal(t, ev.Type, back.Type)
 			require.True(t, ev.OccurredAt.Equal(back.OccurredAt))
+		}
+	})
+}
+
+// FuzzWebhookShopPath posts any body to any path under the webhook, signed
+// with the role's key, a shop's own key or a stranger's, and checks the
+// order of the answers: nothing but 401 (or 413) unless the key is the one
+// the path calls for (a shop's own on its path, else the role's — unknown
+// shops included), 404 only for an unknown shop, and every event published
+// from a shop's path is that shop's.
+func FuzzWebhookShopPath(f *testing.F) {
+	f.Add("own", []byte(`[{"event":"delivered","boomerang_shop":"own"}]`), uint8(1))
+	f.Add("own", []byte(`[{"event":"delivered","boomerang_shop":"plain"},{"event":"open","boomerang_shop":"own"}]`), uint8(1))
+	f.Add("own", []byte(`[{"event":"delivered","boomerang_shop":"own"}]`), uint8(0))
+	f.Add("plain", []byte(`[{"event":"bounce","boomerang_shop":"plain","type":"bounce"}]`), uint8(0))
+	f.Add("nokey", []byte(`[]`), uint8(0))
+	f.Add("nobody", []byte(`[]`), uint8(0))
+	f.Add("nobody", []byte(`[]`), uint8(2))
+	f.Add("a/b", []byte(`{`), uint8(0))
+	f.Add("%zz", []byte(``), uint8(1))
+	f.Fuzz(func(t *testing.T, seg string, body []byte, who uint8) {
+		b := setupShopWebhook(t)
+		u, err := url.ParseRequestURI("/webhooks/sendgrid/" + seg)
+		if err != nil {
+			return
+		}
+		req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "http://app.example/", bytes.NewReader(body))
+		req.URL = u
+		ts := strconv.FormatInt(b.now.Unix(), 10)
+		s := [...]*signer{b.global, b.own, newSigner(t)}[int(who)%3]
+		req.Header.Set(sendgrid.HeaderTimestamp, ts)
+		req.Header.Set(sendgrid.HeaderSignature, s.sign(t, ts, body))
+		rec := httptest.NewRecorder()
+		b.webhook.ServeHTTP(rec, req)
+
+		id, _ := strings.CutPrefix(u.Path, "/webhooks/sendgrid/")
+		acct, known := fakeShops{"own": {Own: true}, "plain": {}, "nokey": {Own: true}, "badkey": {Own: true}}[id]
+		want := b.global
+		if known && acct.Own {
+			want = nil
+			if id == "own" {
+				want = b.own
+			}
+		}
+		if s != want {
+			require.Equal(t, http.StatusUnauthorized, rec.Code)
+			require.Empty(t, b.pub.published())
+			return
+		}
+		switch rec.Code {
+		case http.StatusNotFound:
+			require.False(t, known)
+		case http.StatusOK, http.StatusBadRequest:
+			require.True(t, known)
+		default:
+			t.Fatalf("unexpected answer %d", rec.Code)
+		}
+		for _, m := range b.pub.published() {
+			var ev event.Event
+			require.NoError(t, json.Unmarshal(m.data, &ev))
+			require.Equal(t, id, ev.Shop, "a shop's path publishes only that shop's events")
 		}
 	})
 }

@@ -11,6 +11,7 @@ const (
 	outcomeMalformed    = "malformed"
 	outcomeUnavailable  = "unavailable"
 	outcomeBadMethod    = "bad_method"
+	outcomeUnknownShop  = "unknown_shop"
 )
 
 // metrics are the webhook's Prometheus collectors.

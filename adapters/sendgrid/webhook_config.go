@@ -21,13 +21,41 @@ type Publisher interface {
 	Publish(ctx context.Context, subject, msgID string, data []byte) (duplicate bool, err error)
 }
 
+// Shops finds what a shop's path (ShopWebhookPath) is verified with.
+// Implementations are safe for concurrent use.
+type Shops interface {
+	// Account returns the shop's SendGrid account as the webhook sees it;
+	// ok is false when no shop has that id.
+	Account(shop string) (a ShopAccount, ok bool)
+}
+
+// ShopAccount is what verifies a shop's Event Webhook.
+type ShopAccount struct {
+	// Own reports that the shop sends through a SendGrid account of its
+	// own, which signs its Event Webhook with its own key: the shop's path
+	// is verified with WebhookKey and never with the role's key. False:
+	// the shop uses the role's account, and its path is verified with
+	// WebhookConfig.PublicKey.
+	Own bool
+	// WebhookKey is the own account's verification key as SendGrid shows
+	// it (base64 DER, the shop's email.sendgrid_webhook_key). Empty with
+	// Own: the shop's events cannot be verified and get 401.
+	WebhookKey string
+}
+
 // WebhookConfig configures a Webhook.
 type WebhookConfig struct {
-	// PublicKey is the Event Webhook's verification key as SendGrid shows it
-	// (base64 DER, BOOMERANG_SENDGRID_WEBHOOK_KEY). Empty: every request is
-	// answered 401 (and that is logged once), since unsigned events cannot be
-	// trusted.
+	// PublicKey is the role's account's Event Webhook verification key as
+	// SendGrid shows it (base64 DER, BOOMERANG_SENDGRID_WEBHOOK_KEY). It
+	// verifies WebhookPath, the paths of shops without an account of their
+	// own, and the paths naming no known shop. Empty: those requests are
+	// answered 401 (logged once), since unsigned events cannot be trusted;
+	// shops with their own keys are still served on their paths.
 	PublicKey string
+	// Shops finds the shops of the per-shop paths. Nil: every per-shop
+	// path names an unknown shop (401 unless signed with PublicKey, then
+	// 404).
+	Shops Shops
 	// Publisher stores the events. Required.
 	Publisher Publisher
 	// MaxBodyBytes bounds the request body; larger bodies get 413.

@@ -95,6 +95,12 @@ type EmailSender struct {
 	// takes. Zero: the default (docs/senders.md). Ignored without
 	// SendGridAPIKey: the role's key has one bucket for all its shops.
 	SendGridRate float64 `yaml:"sendgrid_rate" json:"sendgrid_rate,omitempty"`
+	// SendGridWebhookKey is the Event Webhook verification key of the
+	// shop's own SendGrid account as SendGrid shows it (base64 DER): the
+	// events it posts to /webhooks/sendgrid/{shop} are verified with it.
+	// A public key, not a secret, but kept out of logs and answers all the
+	// same.
+	SendGridWebhookKey string `yaml:"sendgrid_webhook_key" json:"-"`
 }
 
 // SMSSender is the shop's SMS identity.

@@ -10,11 +10,15 @@
 //     ErrTemporary and ErrAmbiguous. Twilio has no idempotency key, so a
 //     request that may have reached Twilio is never repeated: it fails with
 //     ErrAmbiguous and the caller's send ledger decides.
-//   - Webhook (POST /webhooks/twilio) verifies X-Twilio-Signature and turns
-//     status callbacks into message.sent, message.delivered and
-//     message.failed events, and inbound messages into sms.inbound (plus
-//     consent.updated for STOP and START), published before it answers.
-//     HELP is answered with the shop's help text as TwiML.
+//   - Webhook (POST /webhooks/twilio for the role's account, and
+//     POST /webhooks/twilio/{shop} for a shop with an account or subaccount
+//     of its own, verified with that account's token) checks
+//     X-Twilio-Signature and turns status callbacks into message.sent,
+//     message.delivered and message.failed events, and inbound messages into
+//     sms.inbound (plus consent.updated for STOP and START), published before
+//     it answers. HELP is answered with the shop's help text as TwiML. The
+//     client puts a shop's callbacks on its own path when the SMS says so
+//     (SMS.StatusCallbackBase).
 //   - VerifySignature is the pure helper behind them. Segment counting lives
 //     with the templates (flows/template.Segments).
 //

@@ -22,3 +22,11 @@ func ExampleVerifySignature() {
 	fmt.Println(err)
 	// Output: <nil>
 }
+
+func ExampleShopWebhookPath() {
+	// Where Twilio posts for a shop with its own subaccount: the client's
+	// status callbacks (SMS.StatusCallbackBase) and the inbound URL the
+	// operator sets on the shop's numbers.
+	fmt.Println("https://app.example" + twilio.ShopWebhookPath("demo"))
+	// Output: https://app.example/webhooks/twilio/demo
+}

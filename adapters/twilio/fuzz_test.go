@@ -90,3 +90,63 @@ func FuzzWebhook(f *testing.F) {
 		}
 	})
 }
+
+// FuzzWebhookShopPath posts any form to any path under the webhook, signed
+// with the role's token, a subaccount's, or a forged one, and checks the
+// order of the answers: nothing but 401 unless the token is the one the
+// path calls for (a shop's own for its path, else the role's — unknown
+// shops included), 404 only for an unknown shop, and every event published
+// from a shop's path is that shop's.
+func FuzzWebhookShopPath(f *testing.F) {
+	f.Add("sub", "", inboundForm("STOP").Encode(), uint8(1))
+	f.Add("sub", "mid=m&shop=sub", statusForm("sent").Encode(), uint8(1))
+	f.Add("sub", "mid=m&shop=demo", statusForm("sent").Encode(), uint8(1))
+	f.Add("sub", "", inboundForm("STOP").Encode(), uint8(0))
+	f.Add("demo", "", inboundForm("help").Encode(), uint8(0))
+	f.Add("nobody", "", inboundForm("STOP").Encode(), uint8(0))
+	f.Add("nobody", "", inboundForm("STOP").Encode(), uint8(2))
+	f.Add("a/b", "", "", uint8(0))
+	f.Add("%zz", "x=%zz", "a=%zz&b", uint8(1))
+	f.Fuzz(func(t *testing.T, seg, query, body string, signer uint8) {
+		b := setupWebhook(t)
+		target := "/webhooks/twilio/" + seg
+		if query != "" {
+			target += "?" + query
+		}
+		u, err := url.ParseRequestURI(target)
+		if err != nil {
+			return
+		}
+		req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "http://app.example/", strings.NewReader(body))
+		req.URL = u
+		token := [...]string{testToken, subToken, "forged"}[int(signer)%3]
+		params, _ := url.ParseQuery(body)
+		req.Header.Set(twilio.HeaderSignature, twilio.Sign(token, publicURL+u.RequestURI(), params))
+		rec := httptest.NewRecorder()
+		b.hook.ServeHTTP(rec, req)
+
+		id, _ := strings.CutPrefix(u.Path, "/webhooks/twilio/")
+		sh, known := testShops().Shop(id)
+		want := testToken
+		if known && sh.AuthToken != "" {
+			want = sh.AuthToken
+		}
+		if token != want {
+			require.Equal(t, http.StatusUnauthorized, rec.Code)
+			require.Empty(t, b.pub.all())
+			return
+		}
+		switch rec.Code {
+		case http.StatusNotFound:
+			require.False(t, known)
+		case http.StatusOK, http.StatusBadRequest:
+			require.True(t, known)
+		default:
+			t.Fatalf("unexpected answer %d", rec.Code)
+		}
+		for _, m := range b.pub.all() {
+			require.NoError(t, m.event.Validate())
+			require.Equal(t, id, m.event.Shop, "a shop's path publishes only that shop's events")
+		}
+	})
+}

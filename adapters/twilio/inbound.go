@@ -18,18 +18,24 @@ const CollectedFromKeyword = "sms_keyword"
 var zeroTime time.Time
 
 // inbound turns an incoming message into sms.inbound, plus consent.updated
-// for STOP and START; HELP gets the shop's help text as the reply. A
-// message to a number no shop owns is logged and ignored.
-func (h *Webhook) inbound(sid string, form url.Values) (*reply, error) {
+// for STOP and START; HELP gets the shop's help text as the reply. The shop
+// is sh, the path's; on WebhookPath (sh nil) the shop whose number the
+// message was sent to, else whose Messaging Service received it. A message
+// no shop owns is logged and ignored.
+func (h *Webhook) inbound(sh *Shop, sid string, form url.Values) (*reply, error) {
 	from, to := form.Get(formFrom), form.Get(formTo)
 	if from == "" || to == "" {
 		return nil, fmt.Errorf("%w: inbound message without %s or %s", errMalformed, formFrom, formTo)
 	}
-	shop, help, ok := h.cfg.Shops.ShopByNumber(to)
-	if !ok {
-		h.cfg.Logger.Warn("twilio inbound message to a number no shop owns; ignored", zap.String("sid", sid))
-		return &reply{}, nil
+	if sh == nil {
+		s, ok := h.cfg.Shops.ShopBySender(to, form.Get(formMessagingService))
+		if !ok {
+			h.cfg.Logger.Warn("twilio inbound message to a number no shop owns; ignored", zap.String("sid", sid))
+			return &reply{}, nil
+		}
+		sh = &s
 	}
+	shop, help := sh.ID, sh.HelpText
 	body := form.Get(formBody)
 	kw := Keyword(body)
 	now := h.cfg.Now().UTC()

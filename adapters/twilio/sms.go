@@ -25,8 +25,13 @@ type SMS struct {
 	To string
 	// Body is the text. Required.
 	Body string
-	// StatusCallback overrides Config.StatusCallback for this message and
-	// is sent verbatim: no ids are added to it.
+	// StatusCallbackBase, when set, replaces Config.StatusCallback as the
+	// URL the ids are added to: a shop with its own account gets its
+	// callbacks on its own path (ShopWebhookPath), which the Webhook
+	// verifies with that account's token.
+	StatusCallbackBase string
+	// StatusCallback overrides both for this message and is sent
+	// verbatim: no ids are added to it.
 	StatusCallback string
 }
 
@@ -70,10 +75,13 @@ func (m *SMS) validate() error {
 }
 
 // statusCallback returns the status callback URL for m: its override, else
-// base with m's ids added to the query, else "".
+// its base or the client's base with m's ids added to the query, else "".
 func (m *SMS) statusCallback(base string) (string, error) {
 	if m.StatusCallback != "" {
 		return m.StatusCallback, nil
+	}
+	if m.StatusCallbackBase != "" {
+		base = m.StatusCallbackBase
 	}
 	if base == "" {
 		return "", nil

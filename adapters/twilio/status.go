@@ -30,9 +30,12 @@ var statusTypes = map[string]event.Type{
 }
 
 // status turns a status callback into at most one message.* event. The
-// shop and Boomerang's ids come from the callback URL's query (see SMS);
-// without a shop there, the shop owning the sending number is used.
-func (h *Webhook) status(sid, status string, query, form url.Values) *reply {
+// shop and Boomerang's ids come from the callback URL's query (see SMS).
+// On a shop's path (sh) the event is that shop's, and a query naming
+// another shop gets the callback ignored: a shop's own token signs only its
+// own messages' callbacks. On WebhookPath without a shop in the query, the
+// shop owning the sending number, else the Messaging Service, is used.
+func (h *Webhook) status(sh *Shop, sid, status string, query, form url.Values) *reply {
 	log := h.cfg.Logger.With(zap.String("sid", sid), zap.String("message_status", status))
 	typ, ok := statusTypes[status]
 	if !ok {
@@ -40,13 +43,19 @@ func (h *Webhook) status(sid, status string, query, form url.Values) *reply {
 		return &reply{}
 	}
 	shop := query.Get(paramShop)
-	if !event.ValidShopID(shop) {
-		id, _, found := h.cfg.Shops.ShopByNumber(form.Get(formFrom))
+	switch {
+	case sh != nil && shop != "" && shop != sh.ID:
+		log.Warn("twilio status callback on a shop's path names another shop; ignored", zap.String("shop", sh.ID))
+		return &reply{}
+	case sh != nil:
+		shop = sh.ID
+	case !event.ValidShopID(shop):
+		s, found := h.cfg.Shops.ShopBySender(form.Get(formFrom), form.Get(formMessagingService))
 		if !found {
 			log.Warn("twilio status callback names no known shop; ignored")
 			return &reply{}
 		}
-		shop = id
+		shop = s.ID
 	}
 	mid := query.Get(paramMessageID)
 	resource := mid

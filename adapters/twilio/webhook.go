@@ -26,6 +26,9 @@ const (
 	formBody          = "Body"
 	formErrorCode     = "ErrorCode"
 	formErrorMessage  = "ErrorMessage"
+	// formMessagingService is the Messaging Service (MG…) of a message
+	// sent or received through one.
+	formMessagingService = "MessagingServiceSid"
 )
 
 // Content types of the Webhook's answers.
@@ -34,12 +37,26 @@ const (
 	contentText  = "text/plain; charset=utf-8"
 )
 
-// Webhook receives Twilio's status callbacks and inbound messages at
-// POST /webhooks/twilio and publishes the events they mean.
+// Webhook receives Twilio's status callbacks and inbound messages and
+// publishes the events they mean. It serves two kinds of path:
+//
+//   - WebhookPath (/webhooks/twilio), the role's account: verified with
+//     WebhookConfig.AuthToken; an inbound message belongs to the shop whose
+//     number it was sent to, or else whose Messaging Service received it
+//     (the MessagingServiceSid field), and a status callback to the shop on
+//     its URL, else the one owning the sending number or service.
+//   - ShopWebhookPath (/webhooks/twilio/{shop}), one shop: verified with
+//     the shop's own account's token when it has one (a subaccount's
+//     requests are signed with the subaccount's token), else with the
+//     role's; whatever comes there belongs to that shop, and a status
+//     callback whose URL names another shop is ignored.
 //
 // It answers, in this order: 405 for a method other than POST; 413 when the
 // body is over WebhookConfig.MaxBodyBytes; 401 when X-Twilio-Signature is
-// missing or wrong; 400 when the form is malformed or lacks the message
+// missing or wrong for the token the path calls for — a path naming no
+// known shop is checked with the role's token, so that a forged request
+// learns nothing, not even which shops exist; 404 for such a path once the
+// signature holds; 400 when the form is malformed or lacks the message
 // sid, From or To; 503 when an event could not be published (Twilio may
 // retry); otherwise 200 with TwiML: the shop's help text for HELP, else an
 // empty <Response/>. A request that means nothing to Boomerang (a status
@@ -90,9 +107,19 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// malformed body still gets 401, never a hint about its form.
 	params, formErr := url.ParseQuery(string(body))
 	fullURL := h.cfg.PublicURL + r.URL.RequestURI()
-	if err := VerifySignature(h.cfg.AuthToken, fullURL, params, r.Header.Get(HeaderSignature)); err != nil {
+	sh, known := h.pathShop(r.URL.Path)
+	token := h.cfg.AuthToken
+	if sh != nil && sh.AuthToken != "" {
+		token = sh.AuthToken
+	}
+	if err := VerifySignature(token, fullURL, params, r.Header.Get(HeaderSignature)); err != nil {
 		log.Info("twilio webhook signature rejected", zap.String("url", fullURL), zap.Error(err))
 		text(w, http.StatusUnauthorized, "invalid signature")
+		return
+	}
+	if !known {
+		log.Warn("signed twilio webhook for a shop that is not configured", zap.String("url", fullURL))
+		text(w, http.StatusNotFound, "unknown shop")
 		return
 	}
 	if formErr != nil {
@@ -100,7 +127,7 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		text(w, http.StatusBadRequest, "malformed form")
 		return
 	}
-	rp, err := h.interpret(r.URL.Query(), params)
+	rp, err := h.interpret(sh, r.URL.Query(), params)
 	if err != nil {
 		log.Warn("malformed twilio webhook", zap.Error(err))
 		text(w, http.StatusBadRequest, "malformed form")
@@ -114,9 +141,29 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	twiml(w, rp.message)
 }
 
-// interpret turns a verified form into a reply. query is the URL's query,
-// where the client put Boomerang's ids.
-func (h *Webhook) interpret(query, form url.Values) (*reply, error) {
+// pathShop resolves a request path: on WebhookPath, no shop (nil) and
+// known; on a shop's path, the shop and whether it is configured. An
+// unknown shop comes back as nil, so that its request is verified with the
+// role's token.
+func (h *Webhook) pathShop(path string) (*Shop, bool) {
+	id, perShop := pathShop(path)
+	if !perShop {
+		return nil, true
+	}
+	if !event.ValidShopID(id) {
+		return nil, false
+	}
+	s, ok := h.cfg.Shops.Shop(id)
+	if !ok {
+		return nil, false
+	}
+	return &s, true
+}
+
+// interpret turns a verified form into a reply. sh is the shop of the
+// path, nil on WebhookPath; query is the URL's query, where the client put
+// Boomerang's ids.
+func (h *Webhook) interpret(sh *Shop, query, form url.Values) (*reply, error) {
 	sid := form.Get(formMessageSid)
 	if sid == "" {
 		sid = form.Get(formSmsSid)
@@ -126,9 +173,9 @@ func (h *Webhook) interpret(query, form url.Values) (*reply, error) {
 	}
 	status := strings.ToLower(strings.TrimSpace(form.Get(formMessageStatus)))
 	if status != "" && status != "received" && status != "receiving" {
-		return h.status(sid, status, query, form), nil
+		return h.status(sh, sid, status, query, form), nil
 	}
-	return h.inbound(sid, form)
+	return h.inbound(sh, sid, form)
 }
 
 // publish stores every event and waits for all PubAcks, even when the

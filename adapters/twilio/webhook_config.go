@@ -19,13 +19,31 @@ const DefaultMaxBodyBytes = 64 << 10
 // WebhookPath is where the Webhook is mounted.
 const WebhookPath = "/webhooks/twilio"
 
-// Shops finds which shop owns a number. Implementations are safe for
-// concurrent use.
+// Shops finds the shop a request belongs to. Implementations are safe
+// for concurrent use.
 type Shops interface {
-	// ShopByNumber returns the shop whose SMS sender is the number to
-	// (E.164, as Twilio writes it) and the shop's HELP reply; ok is false
-	// when no shop sends from it.
-	ShopByNumber(to string) (shopID, helpText string, ok bool)
+	// ShopBySender returns the shop whose SMS sender is number (E.164, as
+	// Twilio writes it) or, when no shop sends from that number, the shop
+	// whose Messaging Service is service (MG…; "" matches none). ok is
+	// false when neither names a shop.
+	ShopBySender(number, service string) (s Shop, ok bool)
+	// Shop returns the shop whose id is id, for its own path
+	// (ShopWebhookPath); ok is false when there is none.
+	Shop(id string) (s Shop, ok bool)
+}
+
+// Shop is what the Webhook knows of a shop.
+type Shop struct {
+	// ID is Boomerang's id for the shop.
+	ID string
+	// HelpText is the reply to HELP; "" for none.
+	HelpText string
+	// AuthToken is the token of the shop's own Twilio account or
+	// subaccount, which signs what Twilio posts for that account: requests
+	// on the shop's path are verified with it and nothing else. Empty: the
+	// shop uses the role's account, and its path is verified with
+	// WebhookConfig.AuthToken. Never logged.
+	AuthToken string
 }
 
 // Publisher stores a message durably and returns once it is stored (the
@@ -38,14 +56,19 @@ type Publisher interface {
 
 // WebhookConfig configures a Webhook.
 type WebhookConfig struct {
-	// AuthToken verifies X-Twilio-Signature. Required.
+	// AuthToken is the role's account's token (TWILIO_AUTH_TOKEN): it
+	// verifies X-Twilio-Signature on WebhookPath, and on the paths of shops
+	// without an account of their own. Empty: those requests get 401
+	// (nothing unverified is accepted), while shops with their own
+	// accounts are still served on their paths.
 	AuthToken string
 	// PublicURL is the externally visible base URL Twilio calls, such as
 	// https://app.example (BOOMERANG_PUBLIC_URL). The signed URL is
 	// PublicURL + the request's path + its query, so the handler must see
 	// the path Twilio called (mount it without http.StripPrefix). Required.
 	PublicURL string
-	// Shops maps a Twilio number to its shop. Required.
+	// Shops finds the shops: by number or Messaging Service on
+	// WebhookPath, by id on a shop's path. Required.
 	Shops Shops
 	// Publisher stores the events. Required.
 	Publisher Publisher
@@ -63,9 +86,6 @@ type WebhookConfig struct {
 
 // fill applies defaults and validates c.
 func (c *WebhookConfig) fill() error {
-	if c.AuthToken == "" {
-		return errors.New("twilio: WebhookConfig.AuthToken is required")
-	}
 	if c.PublicURL == "" {
 		return errors.New("twilio: WebhookConfig.PublicURL is required")
 	}

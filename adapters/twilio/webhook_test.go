@@ -64,12 +64,57 @@ func (p *fakePublisher) all() []published {
 	return append([]published(nil), p.msgs...)
 }
 
-// shopsByNumber maps numbers to shops.
-type shopsByNumber map[string][2]string
+// testShop is a shop of fakeShops with its sender: a number or a
+// Messaging Service.
+type testShop struct {
+	twilio.Shop
+	number, service string
+}
 
-func (s shopsByNumber) ShopByNumber(to string) (string, string, bool) {
-	v, ok := s[to]
-	return v[0], v[1], ok
+// fakeShops finds shops as the shops file does: by number first, then by
+// Messaging Service, and by id.
+type fakeShops []testShop
+
+func (s fakeShops) ShopBySender(number, service string) (twilio.Shop, bool) {
+	for _, sh := range s {
+		if sh.number != "" && sh.number == number {
+			return sh.Shop, true
+		}
+	}
+	for _, sh := range s {
+		if service != "" && sh.service == service {
+			return sh.Shop, true
+		}
+	}
+	return twilio.Shop{}, false
+}
+
+func (s fakeShops) Shop(id string) (twilio.Shop, bool) {
+	for _, sh := range s {
+		if sh.ID == id {
+			return sh.Shop, true
+		}
+	}
+	return twilio.Shop{}, false
+}
+
+// Shops of the webhook tests: demo and quiet send from numbers on the
+// role's account, mg through a Messaging Service, and sub has a subaccount
+// of its own (token subToken).
+const (
+	quietNumber = "+15005550007"
+	subNumber   = "+15005550008"
+	serviceSID  = "MG0123456789abcdef0123456789abcdef"
+	subToken    = "subaccounttoken7"
+)
+
+func testShops() fakeShops {
+	return fakeShops{
+		{Shop: twilio.Shop{ID: "demo", HelpText: helpText}, number: shopNumber},
+		{Shop: twilio.Shop{ID: "quiet"}, number: quietNumber},
+		{Shop: twilio.Shop{ID: "mg", HelpText: "MG help"}, service: serviceSID},
+		{Shop: twilio.Shop{ID: "sub", HelpText: "Sub help", AuthToken: subToken}, number: subNumber},
+	}
 }
 
 type webhookBundle struct {
@@ -83,7 +128,7 @@ func setupWebhook(t *testing.T) *webhookBundle {
 	h, err := twilio.NewWebhook(twilio.WebhookConfig{
 		AuthToken: testToken,
 		PublicURL: publicURL + "/",
-		Shops:     shopsByNumber{shopNumber: {"demo", helpText}, "+15005550007": {"quiet", ""}},
+		Shops:     testShops(),
 		Publisher: b.pub,
 		Now:       func() time.Time { return receivedAt },
 	})
@@ -287,7 +332,7 @@ func TestWebhookInboundEdgeCases(t *testing.T) {
 	b := setupWebhook(t)
 	// HELP to a shop without help text: an empty response.
 	form := inboundForm("HELP")
-	form.Set("To", "+15005550007")
+	form.Set("To", quietNumber)
 	res, body := b.post(t, "/webhooks/twilio", form)
 	require.Equal(t, http.StatusOK, res.code)
 	require.Equal(t, "<Response/>", body)
@@ -421,11 +466,10 @@ func TestWebhookThroughServer(t *testing.T) {
 
 func TestNewWebhookValidatesConfig(t *testing.T) {
 	t.Parallel()
-	ok := twilio.WebhookConfig{AuthToken: "t", PublicURL: publicURL, Shops: shopsByNumber{}, Publisher: &fakePublisher{}}
+	ok := twilio.WebhookConfig{AuthToken: "t", PublicURL: publicURL, Shops: fakeShops{}, Publisher: &fakePublisher{}}
 	_, err := twilio.NewWebhook(ok)
 	require.NoError(t, err)
 	for name, mutate := range map[string]func(*twilio.WebhookConfig){
-		"no token":      func(c *twilio.WebhookConfig) { c.AuthToken = "" },
 		"no public url": func(c *twilio.WebhookConfig) { c.PublicURL = "" },
 		"relative url":  func(c *twilio.WebhookConfig) { c.PublicURL = "app.example" },
 		"query in url":  func(c *twilio.WebhookConfig) { c.PublicURL = publicURL + "?x=1" },

@@ -34,9 +34,14 @@ type accountBookConfig struct {
 	// TwilioAccountSID and TwilioAuthToken are the role's account, for
 	// shops without their own; TwilioURL the API base for every account.
 	TwilioAccountSID, TwilioAuthToken, TwilioURL string
-	// StatusCallback is the Twilio status callback URL (the public URL's
-	// /webhooks/twilio).
+	// StatusCallback is the Twilio status callback URL of the role's
+	// account (the public URL's /webhooks/twilio).
 	StatusCallback string
+	// ShopStatusCallback is the status callback URL of a shop with its own
+	// Twilio account (the public URL's /webhooks/twilio/{shop}): Twilio
+	// signs those callbacks with the shop's token, which that path checks.
+	// Nil: StatusCallback for every shop.
+	ShopStatusCallback func(shopID string) string
 	// Transport carries the providers' requests. Default
 	// http.DefaultTransport.
 	Transport http.RoundTripper
@@ -149,7 +154,7 @@ func (b *accountBook) smsRoute(s *shop.Shop, r *send.Rendered) (send.Route, erro
 		if err != nil {
 			return nil, err
 		}
-		return twilioProvider{client: c, shops: b.cfg.Shops, now: b.cfg.Now}, nil
+		return twilioProvider{client: c, shops: b.cfg.Shops, now: b.cfg.Now, callback: b.statusCallback}, nil
 	})
 	if err != nil {
 		return send.Route{}, err
@@ -167,6 +172,16 @@ func (b *accountBook) smsRoute(s *shop.Shop, r *send.Rendered) (send.Route, erro
 		_, cost = template.Segments(r.Body)
 	}
 	return send.Route{Account: acct, Sender: sender, Limit: lim, Cost: float64(max(cost, 1))}, nil
+}
+
+// statusCallback is the status callback base of s's messages: its own
+// path when it has its own Twilio account, else "" (the client's, the
+// role's path).
+func (b *accountBook) statusCallback(s *shop.Shop) string {
+	if s.SMS.TwilioAccountSID == "" || b.cfg.ShopStatusCallback == nil {
+		return ""
+	}
+	return b.cfg.ShopStatusCallback(s.ID)
 }
 
 // account returns the account whose credentials are creds, building its

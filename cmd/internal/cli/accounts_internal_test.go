@@ -236,7 +236,10 @@ func TestEachShopSendsThroughItsOwnAccount(t *testing.T) {
 	require.NotContains(t, alpha, "From")
 	require.Equal(t, "+15005550006", r.tw.of("tw-beta")[0].Form["From"])
 	require.Equal(t, "+15005550009", r.tw.of("tw-global")[0].Form["From"], "a shop without an account uses the role's")
-	require.True(t, strings.HasPrefix(alpha["StatusCallback"], "https://app.example/webhooks/twilio?"))
+	require.True(t, strings.HasPrefix(alpha["StatusCallback"], "https://app.example/webhooks/twilio/alpha?"),
+		"a subaccount's callbacks go to its shop's path, which its token verifies")
+	require.True(t, strings.HasPrefix(r.tw.of("tw-global")[0].Form["StatusCallback"], "https://app.example/webhooks/twilio?"),
+		"the role's account keeps the role's path")
 
 	require.Equal(t, "sent:sg-beta1:confirmation", r.state(t, "beta1:confirmation"))
 	require.Equal(t, "sent:SMgamma2nudge", r.state(t, "gamma2:nudge"))

@@ -201,6 +201,9 @@ type twilioProvider struct {
 	shops  *shop.Registry
 	// now reads Retry-After. Default time.Now.
 	now func() time.Time
+	// callback returns the status callback base of a shop's messages, ""
+	// for the client's own (accountBook.statusCallback). Nil: the client's.
+	callback func(*shop.Shop) string
 }
 
 func (p twilioProvider) Deliver(ctx context.Context, d *send.Delivery) (string, error) {
@@ -219,6 +222,9 @@ func (p twilioProvider) Deliver(ctx context.Context, d *send.Delivery) (string, 
 		m.MessagingServiceSID = s.SMS.From
 	default:
 		m.From = s.SMS.From
+	}
+	if p.callback != nil {
+		m.StatusCallbackBase = p.callback(s)
 	}
 	ctx, obs := observe(ctx)
 	res, err := p.client.Send(ctx, m)
@@ -246,18 +252,6 @@ func (p twilioProvider) Deliver(ctx context.Context, d *send.Delivery) (string, 
 		return "", &send.RateLimitError{Until: retryAt(obs.headers(), nowOr(p.now)()), Err: pe}
 	}
 	return "", pe
-}
-
-// smsShops finds the shop that owns an SMS number, for inbound messages.
-type smsShops struct{ reg *shop.Registry }
-
-func (s smsShops) ShopByNumber(to string) (string, string, bool) {
-	for _, sh := range s.reg.All() {
-		if sh.SMS.From != "" && sh.SMS.From == to {
-			return sh.ID, sh.SMS.HelpText, true
-		}
-	}
-	return "", "", false
 }
 
 // senderMaxDeliver bounds the deliveries of one send command. Every hand
@@ -325,8 +319,9 @@ func buildSendWorker(cfg *Config, conn *jetstream.Conn, rdb goredis.UniversalCli
 		Shops:          shops,
 		SendGridAPIKey: cfg.SendGridAPIKey, SendGridURL: cfg.SendGridURL,
 		TwilioAccountSID: cfg.TwilioAccountSID, TwilioAuthToken: cfg.TwilioAuthToken, TwilioURL: cfg.TwilioURL,
-		StatusCallback: strings.TrimRight(publicURL(), "/") + twilio.WebhookPath,
-		Transport:      w.transport, Limiter: w.limiter, Now: w.limitsNow, Logger: log.Named("accounts"),
+		StatusCallback:     strings.TrimRight(publicURL(), "/") + twilio.WebhookPath,
+		ShopStatusCallback: func(id string) string { return strings.TrimRight(publicURL(), "/") + twilio.ShopWebhookPath(id) },
+		Transport:          w.transport, Limiter: w.limiter, Now: w.limitsNow, Logger: log.Named("accounts"),
 	})
 	if err != nil {
 		return nil, nil, err

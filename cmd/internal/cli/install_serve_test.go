@@ -27,6 +27,9 @@ import (
 type fakeShopifyAdmin struct {
 	mu   sync.Mutex
 	subs []string
+	// listed counts the history import's list queries made with the
+	// installed shop's token.
+	listed int
 }
 
 func (f *fakeShopifyAdmin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -58,6 +61,17 @@ func (f *fakeShopifyAdmin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				strconv.Itoa(len(f.subs))+`","topic":"`+topic+`","uri":"x","format":"JSON"},"userErrors":[]}}}`)
 		case strings.Contains(req.Query, "webhookSubscriptions("):
 			_, _ = io.WriteString(w, `{"data":{"webhookSubscriptions":{"nodes":[],"pageInfo":{"hasNextPage":false,"endCursor":null}}}}`)
+		case strings.Contains(req.Query, "orders(") || strings.Contains(req.Query, "customers("):
+			if r.Header.Get("X-Shopify-Access-Token") != "shpat_e2e" {
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			f.listed++
+			root := "orders"
+			if strings.Contains(req.Query, "customers(") {
+				root = "customers"
+			}
+			_, _ = io.WriteString(w, `{"data":{"`+root+`":{"nodes":[],"pageInfo":{"hasNextPage":false,"endCursor":null}}}}`)
 		case strings.Contains(req.Query, "shop {"):
 			_, _ = io.WriteString(w, `{"data":{"shop":{"name":"Acme","email":"owner@acme.example","contactEmail":"hello@acme.example","ianaTimezone":"Europe/Berlin"}}}`)
 		default:
@@ -89,7 +103,8 @@ func TestServeInstallsAShopifyShop(t *testing.T) {
 		})
 		_ = pw.Close()
 	}()
-	base := readBanner(t, pr)["url"]
+	banner := readBanner(t, pr)
+	base := banner["url"]
 	require.Eventually(t, func() bool { return status(t, http.MethodGet, base+"/readyz", nil, nil) == http.StatusOK },
 		20*time.Second, 20*time.Millisecond)
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -132,6 +147,24 @@ func TestServeInstallsAShopifyShop(t *testing.T) {
 
 	code, _ = get(shopify.CallbackPath, url.Values{"shop": {domain}, "code": {"code-1"}, "state": {state}})
 	require.Equal(t, http.StatusForbidden, code, "a replayed callback is refused")
+
+	// The install asked for the store's history, which the process role
+	// imported through the shop's Admin API with its new token.
+	require.Eventually(t, func() bool {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/imports?shop="+shopify.ShopID(domain), nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+banner["token"])
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var st map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&st)
+		return st["state"] == "done"
+	}, 30*time.Second, 100*time.Millisecond, "the history import ran")
+	fake.mu.Lock()
+	listed := fake.listed
+	fake.mu.Unlock()
+	require.GreaterOrEqual(t, listed, 2, "orders and customers were listed")
 
 	cancel()
 	select {

@@ -41,6 +41,11 @@ type shopSecrets struct {
 	HeaderSecret          string `json:"header_secret,omitempty"`
 	APIToken              string `json:"api_token,omitempty"`
 	FlowWebhookSecret     string `json:"flow_webhook_secret,omitempty"`
+	// The shop's own provider accounts (docs/senders.md).
+	SendGridAPIKey     string `json:"sendgrid_api_key,omitempty"`
+	SendGridWebhookKey string `json:"sendgrid_webhook_key,omitempty"`
+	TwilioAccountSID   string `json:"twilio_account_sid,omitempty"`
+	TwilioAuthToken    string `json:"twilio_auth_token,omitempty"`
 }
 
 // Save stores (or replaces) a shop.
@@ -60,6 +65,8 @@ func (s *ShopStore) put(ctx context.Context, sh *shop.Shop, uninstalled bool) er
 	sec, err := json.Marshal(shopSecrets{ //nolint:gosec // sealed before it leaves this function
 		WebhookSecret: sh.WebhookSecret, PreviousWebhookSecret: sh.PreviousWebhookSecret, HeaderSecret: sh.HeaderSecret,
 		APIToken: sh.APIToken, FlowWebhookSecret: sh.FlowWebhookSecret,
+		SendGridAPIKey: sh.Email.SendGridAPIKey, SendGridWebhookKey: sh.Email.SendGridWebhookKey,
+		TwilioAccountSID: sh.SMS.TwilioAccountSID, TwilioAuthToken: sh.SMS.TwilioAuthToken,
 	})
 	if err != nil {
 		return err
@@ -118,6 +125,8 @@ func (s *ShopStore) All(ctx context.Context) ([]*shop.Shop, error) {
 		sh := st.Shop
 		sh.WebhookSecret, sh.PreviousWebhookSecret, sh.HeaderSecret = sec.WebhookSecret, sec.PreviousWebhookSecret, sec.HeaderSecret
 		sh.APIToken, sh.FlowWebhookSecret = sec.APIToken, sec.FlowWebhookSecret
+		sh.Email.SendGridAPIKey, sh.Email.SendGridWebhookKey = sec.SendGridAPIKey, sec.SendGridWebhookKey
+		sh.SMS.TwilioAccountSID, sh.SMS.TwilioAuthToken = sec.TwilioAccountSID, sec.TwilioAuthToken
 		out = append(out, sh)
 	}
 	return out, nil

@@ -193,6 +193,10 @@ var (
 	domainRe              = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 )
 
+// CheckAccounts checks the shop's own provider accounts as the shops file's
+// loader does (validateAccounts); the admin API checks a change with it.
+func (s *Shop) CheckAccounts() error { return s.validateAccounts() }
+
 // validateAccounts checks the shop's own provider accounts: a SendGrid key
 // without blanks, a sending domain that is a domain and From's, a Twilio
 // SID and token given together in their formats with a sender to use them

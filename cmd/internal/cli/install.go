@@ -107,6 +107,12 @@ func keepSettings(sh, old *shop.Shop) {
 	if sh.Email.From == "" {
 		sh.Email.From = old.Email.From
 	}
+	if sh.Email.ReplyTo == "" && sh.Email.SendGridAPIKey == "" && sh.Email.SendingDomain == "" {
+		// The shop's own SendGrid account and identity, set through the
+		// admin API (PUT /api/v1/shops/{shop}/sending).
+		sh.Email.ReplyTo, sh.Email.SendGridAPIKey, sh.Email.SendingDomain = old.Email.ReplyTo, old.Email.SendGridAPIKey, old.Email.SendingDomain
+		sh.Email.SendGridRate, sh.Email.SendGridWebhookKey = old.Email.SendGridRate, old.Email.SendGridWebhookKey
+	}
 	if sh.Attribution == (shop.Attribution{}) {
 		sh.Attribution = old.Attribution
 	}

@@ -166,6 +166,34 @@ func TestServeInstallsAShopifyShop(t *testing.T) {
 	fake.mu.Unlock()
 	require.GreaterOrEqual(t, listed, 2, "orders and customers were listed")
 
+	// A hosted service gives the installed shop its own sending accounts.
+	put := func(shopID, body string) (int, string) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPut, base+"/api/v1/shops/"+shopID+"/sending", strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+banner["token"])
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		out, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(out)
+	}
+	id := shopify.ShopID(domain)
+	code, out := put(id, `{"email":{"from":"Acme <hello@mail.acme.example>","sending_domain":"mail.acme.example","sendgrid_api_key":"SG.acme-own"},`+
+		`"sms":{"twilio_account_sid":"AC0123456789abcdef0123456789abcdef","twilio_auth_token":"0123456789abcdef0123456789abcdef","from":"+15005550006"}}`)
+	require.Equal(t, http.StatusOK, code, out)
+	require.Contains(t, out, `"sendgrid_api_key_set":true`)
+	require.Contains(t, out, `"twilio_account_set":true`)
+	require.NotContains(t, out, "SG.acme-own", "a credential is never echoed")
+	code, out = put(id, `{"email":{"from":"Acme <hello@elsewhere.example>"}}`)
+	require.Equal(t, http.StatusBadRequest, code, "From must stay at the sending domain: %s", out)
+	code, _ = put(id, `{"email":{"sendgrid_key":"typo"}}`)
+	require.Equal(t, http.StatusBadRequest, code, "unknown fields are refused")
+	code, _ = put("demo", `{}`)
+	require.Equal(t, http.StatusConflict, code, "the shops file's shop is changed in the file")
+	code, _ = put("nope", `{}`)
+	require.Equal(t, http.StatusNotFound, code)
+
 	cancel()
 	select {
 	case exit := <-done:

@@ -298,6 +298,11 @@ func runRoles(ctx context.Context, cfg *Config, role string, stdio IO) error {
 			Token: adminToken, Known: func(id string) bool { _, ok := shops.Get(id); return ok },
 			Refit: func(ctx context.Context, id string) error { return predictNow(ctx, pub, id, time.Now()) },
 		})
+		if installed != nil {
+			web.MountShopSending(srv.Mux, web.SendingConfig{
+				Token: adminToken, Update: shopSending{reg: shops, store: installed.store, fromFile: fileShops}.Update,
+			})
+		}
 		web.MountImports(srv.Mux, web.ImportsConfig{
 			Token: adminToken, Importer: importAPI{req: imports, shops: shops},
 			Known: func(id string) bool { _, ok := shops.Get(id); return ok },

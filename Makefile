@@ -13,7 +13,7 @@ BENCHTIME     ?= 3s
 # Arguments for `make run`, e.g. make run ARGS="--http-addr 127.0.0.1:9090"
 ARGS          ?=
 
-.PHONY: help run build test test-go lint fuzz bench tools golden check-go deps kustomize
+.PHONY: help run build test test-go test-faults lint fuzz bench bench-timers tools golden check-go deps kustomize
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -40,6 +40,10 @@ test: deps tools ## all tests (race detector, fuzz seed corpora) against a priva
 test-go: deps ## only the Go tests, against REDIS_URL as set
 	$(GO) test -race -count=1 ./...
 
+test-faults: deps ## the roles on a 3-node JetStream cluster and a 6-node Redis Cluster, under faults (docs/faults.md; ~3 min)
+	@deploy/faults/ensure-redis-tools.sh
+	$(GO) test -tags faults -count=1 -v -timeout 10m ./deploy/faults/...
+
 lint: tools ## golangci-lint with .golangci.yml, then kustomize build of each deploy/ overlay and their checks
 	$(GOLANGCI) run ./...
 	@for o in deploy/overlays/*/; do $(KUSTOMIZE) build "$$o" >/dev/null || exit 1; done
@@ -55,6 +59,9 @@ fuzz: deps ## run every fuzz target for FUZZTIME each (default 30s)
 
 bench: deps ## benchmarks: ingest against raw JetStream publish (figures in docs/performance.md)
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem ./...
+
+bench-timers: deps ## 10 million pending timers on a private redis-server: ~3 GB, several minutes (docs/scaling.md)
+	$(GO) test -tags scale -run '^$$' -bench '^BenchmarkTenMillionTimers$$' -benchtime 1x -timeout 60m ./adapters/redis/
 
 golden: deps ## rewrite the golden files from the current output (review the diff!)
 	UPDATE_GOLDEN=1 $(GO) test -count=1 ./adapters/... ./flows/...

@@ -210,12 +210,24 @@ func (s *CustomerStore) Commit(ctx context.Context, c *CustomerCommit) error {
 // commit's outcome (nil, ErrConflict or ErrDuplicate); err is a failure of
 // the round trip itself.
 func (s *CustomerStore) CommitMany(ctx context.Context, cs []*CustomerCommit) ([]error, error) {
-	res, err := s.commitPipe(ctx, cs, true)
+	withTimers := true
+	if _, ok := s.client.(*goredis.ClusterClient); ok {
+		// A cluster client sends a pipeline's commands to their slots'
+		// masters in parallel, so a commit script could apply while its
+		// timers' master is down: the run would wait for a timer that
+		// never comes (its redelivered event is a duplicate by then). The
+		// timers go first, in a round trip of their own.
+		if err := s.scheduleTimers(ctx, cs); err != nil {
+			return nil, fmt.Errorf("committing customers: %w", err)
+		}
+		withTimers = false
+	}
+	res, err := s.commitPipe(ctx, cs, true, withTimers)
 	if err != nil && goredis.HasErrorPrefix(err, "NOSCRIPT") {
 		// A server that has not seen the script (new, restarted, flushed):
 		// send its source this once. The timers are upserts, so queueing
 		// them again is harmless.
-		res, err = s.commitPipe(ctx, cs, false)
+		res, err = s.commitPipe(ctx, cs, false, withTimers)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("committing customers: %w", err)
@@ -235,12 +247,30 @@ func (s *CustomerStore) CommitMany(ctx context.Context, cs []*CustomerCommit) ([
 	return out, nil
 }
 
-// commitPipe sends the commits' timers and scripts in one pipeline.
-func (s *CustomerStore) commitPipe(ctx context.Context, cs []*CustomerCommit, bySHA bool) ([]*goredis.Cmd, error) {
+// scheduleTimers writes the commits' timers in one pipeline.
+func (s *CustomerStore) scheduleTimers(ctx context.Context, cs []*CustomerCommit) error {
 	pipe := s.client.Pipeline()
 	for _, c := range cs {
 		for _, t := range c.Timers {
 			s.timers.QueueSchedule(pipe, t)
+		}
+	}
+	if pipe.Len() == 0 {
+		return nil
+	}
+	_, err := pipe.Exec(ctx)
+	return err
+}
+
+// commitPipe sends the commits' scripts, after their timers unless
+// withTimers is false, in one pipeline.
+func (s *CustomerStore) commitPipe(ctx context.Context, cs []*CustomerCommit, bySHA, withTimers bool) ([]*goredis.Cmd, error) {
+	pipe := s.client.Pipeline()
+	if withTimers {
+		for _, c := range cs {
+			for _, t := range c.Timers {
+				s.timers.QueueSchedule(pipe, t)
+			}
 		}
 	}
 	res := make([]*goredis.Cmd, len(cs))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	goredis "github.com/redis/go-redis/v9"
 )
@@ -134,10 +135,11 @@ func (e *Eraser) unlinkMatching(ctx context.Context, pattern string) error {
 	return UnlinkMatching(ctx, e.client, pattern)
 }
 
-// UnlinkMatching removes the keys matching pattern: SCAN, then one UNLINK a
-// key, 500 to a pipeline (in a Redis Cluster the keys may span slots).
+// UnlinkMatching removes the keys matching pattern: SCAN (on a Redis
+// Cluster, every master's unless the pattern names one hash tag), then one
+// UNLINK a key, 500 to a pipeline (in a Redis Cluster the keys may span
+// slots).
 func UnlinkMatching(ctx context.Context, client goredis.UniversalClient, pattern string) error {
-	iter := client.Scan(ctx, 0, pattern, 500).Iterator()
 	pipe := client.Pipeline()
 	flush := func() error {
 		if pipe.Len() == 0 {
@@ -148,26 +150,66 @@ func UnlinkMatching(ctx context.Context, client goredis.UniversalClient, pattern
 		}
 		return nil
 	}
-	for iter.Next(ctx) {
-		pipe.Unlink(ctx, iter.Val())
+	err := scanMatching(ctx, client, pattern, func(key string) error {
+		pipe.Unlink(ctx, key)
 		if pipe.Len() == 500 {
-			if err := flush(); err != nil {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return flush()
+}
+
+// scanMatching calls fn with every key matching pattern, one call at a
+// time. On a Redis Cluster, a pattern with a literal hash tag is scanned on
+// the master of the tag's slot (go-redis routes it there), any other on
+// every master: a cluster client's plain SCAN asks one node only.
+func scanMatching(ctx context.Context, client goredis.UniversalClient, pattern string, fn func(key string) error) error {
+	scan := func(ctx context.Context, c goredis.Cmdable, fn func(string) error) error {
+		iter := c.Scan(ctx, 0, pattern, 500).Iterator()
+		for iter.Next(ctx) {
+			if err := fn(iter.Val()); err != nil {
 				return err
 			}
 		}
+		if err := iter.Err(); err != nil {
+			return fmt.Errorf("finding keys matching %q: %w", pattern, err)
+		}
+		return nil
 	}
-	if err := iter.Err(); err != nil {
-		return fmt.Errorf("finding keys to erase: %w", err)
+	cc, ok := client.(*goredis.ClusterClient)
+	if !ok || literalHashTag(pattern) {
+		return scan(ctx, client, fn)
 	}
-	return flush()
+	var mu sync.Mutex
+	return cc.ForEachMaster(ctx, func(ctx context.Context, node *goredis.Client) error {
+		return scan(ctx, node, func(key string) error {
+			mu.Lock()
+			defer mu.Unlock()
+			return fn(key)
+		})
+	})
+}
+
+// literalHashTag reports whether every key matching pattern has the same
+// hash tag: the pattern has one ({...}, not empty) with no glob character
+// before its end.
+func literalHashTag(pattern string) bool {
+	i := strings.IndexByte(pattern, '{')
+	if i < 0 {
+		return false
+	}
+	j := strings.IndexByte(pattern[i+1:], '}')
+	return j > 0 && !strings.ContainsAny(pattern[:i+1+j], `*?[\`)
 }
 
 // forgetDates removes the customers from every day of the shop's date
 // index.
 func (e *Eraser) forgetDates(ctx context.Context, shop string, customers map[string]bool) error {
-	iter := e.client.Scan(ctx, 0, e.keys.prefix()+":{d:"+shop+"}:dates:*", 500).Iterator()
-	for iter.Next(ctx) {
-		key := iter.Val()
+	return scanMatching(ctx, e.client, e.keys.prefix()+":{d:"+shop+"}:dates:*", func(key string) error {
 		members, err := e.client.SMembers(ctx, key).Result()
 		if err != nil {
 			return err
@@ -179,8 +221,8 @@ func (e *Eraser) forgetDates(ctx context.Context, shop string, customers map[str
 				}
 			}
 		}
-	}
-	return iter.Err()
+		return nil
+	})
 }
 
 // forgetOutbox removes the outbox messages sent to any of the addresses.

@@ -38,9 +38,14 @@ func NewLedger(client goredis.UniversalClient, keys Keys, ttl time.Duration) *Le
 }
 
 // Claim claims id. It returns true when this caller owns the send; else the
-// entry's current state ("claimed", "sent:<provider id>", ...).
+// entry's current state ("claimed", "sent:<provider id>", ...). On a Redis
+// Cluster the claim is acknowledged by a replica first (claim.go).
 func (l *Ledger) Claim(ctx context.Context, id string, now time.Time) (bool, string, error) {
 	k := l.keys.Ledger(id)
+	if cc, isCluster := l.client.(*goredis.ClusterClient); isCluster {
+		claimed, state, err := claimOnCluster(ctx, cc, k, now, l.ttl)
+		return claimed, state, err
+	}
 	ok, err := l.client.SetNX(ctx, k, LedgerClaimed+":"+strconv.FormatInt(now.UnixMilli(), 10), l.ttl).Result()
 	if err != nil {
 		return false, "", fmt.Errorf("claiming send %s: %w", id, err)

@@ -79,7 +79,31 @@ func TestKeysShareSlots(t *testing.T) {
 		for _, shop := range []string{"demo", "shop-2", "x"} {
 			require.Equal(t, slot(k.Outbox(shop)), slot(k.OutboxMessages(shop)), shop)
 			require.Equal(t, slot(k.DateIndex(shop, "02-29")), slot(k.DateIndex(shop, "12-24")), "a shop's date sets share a slot")
+			// exportSaveScript, exportPruneScript and the export delete's
+			// MULTI touch these four keys together.
+			export := slot(k.ExportIndex(shop))
+			require.Equal(t, export, slot(k.ExportSummaries(shop)), shop)
+			require.Equal(t, export, slot(k.ExportSubjects(shop)), shop)
+			for _, id := range []string{"req-1", "{odd}id", ""} {
+				require.Equal(t, export, slot(k.ExportDocument(shop, id)), "%s %q", shop, id)
+			}
+			// Popular's ZUNION reads several days' sets at once; all of a
+			// shop's recommender keys share one tag.
+			co := slot(k.Popularity(shop, "20260314"))
+			require.Equal(t, co, slot(k.Popularity(shop, "20260315")), shop)
+			require.Equal(t, co, slot(k.CoPurchase(shop, "sku-1")), shop)
+			require.Equal(t, co, slot(k.CoPurchase(shop, "{sku}2")), shop)
+			require.Equal(t, co, slot(k.ItemOrders(shop)), shop)
 		}
+		// The other scripts and transactions (the ledger's claim release,
+		// the import lock, the reconcile cursor) touch one key each. Each
+		// message's ledger entry has a tag of its own, so claims spread
+		// over the cluster's masters.
+		ledgers := map[int]bool{}
+		for i := range 64 {
+			ledgers[slot(k.Ledger("run-"+strconv.Itoa(i)+":reminder"))] = true
+		}
+		require.Greater(t, len(ledgers), 32, "ledger entries spread over slots")
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 )
@@ -25,6 +26,13 @@ const (
 	schemeCluster    = "redis+cluster"
 	schemeClusterTLS = "rediss+cluster"
 )
+
+// clusterStateReload is how old the client's map of the cluster's slots
+// may get before it is read again (go-redis's default is a minute). A
+// pipeline to a master that died does not make go-redis read the map again,
+// so after a failover a role whose work is all pipelines (the processor's
+// loads and commits) would fail until the map is this old.
+const clusterStateReload = 2 * time.Second
 
 // newRedisClient returns the client REDIS_URL names: a *goredis.Client for
 // one server (or a Sentinel-managed master behind one address), a
@@ -47,6 +55,9 @@ func newRedisClient(rawURL string) (goredis.UniversalClient, error) {
 		if err != nil {
 			return nil, redactErr(fmt.Errorf("redis cluster URL: %w", err), u)
 		}
+		if opts.ClusterStateReloadInterval == 0 {
+			opts.ClusterStateReloadInterval = clusterStateReload
+		}
 		return goredis.NewClusterClient(opts), nil
 	default:
 		opts, err := goredis.ParseURL(rawURL)
@@ -64,7 +75,10 @@ func redactErr(err error, u *url.URL) error {
 		return err
 	}
 	if p, ok := u.User.Password(); ok && p != "" && strings.Contains(err.Error(), p) {
-		return errors.New("invalid Redis URL (the parser's message is withheld: it repeats the password)")
+		return errWithheld
 	}
 	return err
 }
+
+// errWithheld stands for a parser's message that repeated the password.
+var errWithheld = errors.New("invalid Redis URL (the parser's message is withheld: it repeats the password)")

@@ -160,6 +160,7 @@ func TestServeReconcilerFillsADroppedWebhookExactlyOnce(t *testing.T) {
 	}
 	require.Eventually(t, func() bool { return confirmations()["bo@example.com"] == 1 }, 30*time.Second, 100*time.Millisecond,
 		"the reconciler publishes the order whose webhook was dropped")
+	require.Eventually(t, func() bool { return confirmations()["ann@example.com"] == 1 }, 30*time.Second, 100*time.Millisecond)
 	// Several more polls list both orders again.
 	polled := store.polls.Load()
 	require.Eventually(t, func() bool { return store.polls.Load() >= polled+3 }, 30*time.Second, 100*time.Millisecond)

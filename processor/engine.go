@@ -400,8 +400,18 @@ func (tx *txn) sortedRuns() []*Run {
 // fire resumes the run a timer woke, if it still waits for that timer.
 func (tx *txn) fire(t *event.Timer) {
 	r, ok := tx.runs[t.Run]
-	if !ok || r.Status != RunActive || r.Wait == nil || r.Wait.TimerID != t.TimerID || r.Wait.Due.UnixMilli() != t.DueAt.UnixMilli() {
-		return // a stale timer: the run moved on, was re-armed or ended
+	if !ok || r.Status != RunActive || r.Wait == nil || r.Wait.TimerID != t.TimerID {
+		return // a stale timer: the run moved on or ended
+	}
+	if r.Wait.Due.UnixMilli() != t.DueAt.UnixMilli() {
+		// The run waits on this timer, due at another time: a re-arm moved
+		// it (the upsert then replaced this fire's schedule, so this is a
+		// lease repeat), or a commit attempt that lost to a concurrent one
+		// wrote its older due time over the winner's. Schedule the run's
+		// own due time again (at once when it has passed): an upsert, so
+		// harmless in the first case.
+		tx.schedule(r, r.Wait)
+		return
 	}
 	p := tx.program(r)
 	if p == nil {
@@ -438,7 +448,9 @@ func (tx *txn) react() {
 			}
 		}
 		for _, c := range p.ExitOn {
-			if c.Event == t && tx.cond(c.If, r, tx.evMap()) {
+			// Like prevented: only an event at or after the run's start
+			// ends it, whichever order the two were processed in.
+			if c.Event == t && !tx.ev.OccurredAt.Before(r.StartedAt) && tx.cond(c.If, r, tx.evMap()) {
 				tx.finish(r, RunExited, ReasonExitOn, t)
 				break
 			}

@@ -50,3 +50,16 @@ func TestHistoricalEventsBuildTheProfileAndTouchNoRun(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 2, p.OrdersCount)
 }
+
+// An event that occurred before a run started does not end it, whichever
+// order the two are processed in (as it would not have prevented it).
+func TestAnOlderExitEventArrivingLateDoesNotEndTheRun(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.handle(t, checkout("tok1", t0))
+	b.clock.Set(t0.Add(time.Minute))
+	b.handle(t, order("o-before", "", t0.Add(-time.Hour)))
+	b.advance(t, t0.Add(time.Hour))
+	require.Equal(t, []string{"abandoned-checkout-reminder"}, templates(b.outbox.all()),
+		"an order placed an hour before the checkout leaves its abandonment alone")
+}
